@@ -1,0 +1,65 @@
+# malang-kg developer entry points. `make run` and `make test` bootstrap everything they need.
+#
+# Dependencies are installed from requirements.lock with --require-hashes (exact pins). The lock
+# holds the hashes of every file PyPI serves for each pinned version; pip may fetch them from PyPI
+# or from any configured mirror, as long as the file it gets has one of those hashes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP_TOOLS_VERSION := 7.6.2
+# Extra pip-compile flags for `make lock`, e.g. `make lock LOCK_FLAGS=--upgrade` to move every
+# pin to the newest allowed release (by default existing pins are kept where still valid).
+LOCK_FLAGS ?=
+
+.PHONY: venv build run test lint format lock clean distclean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --require-hashes -r requirements.lock
+	$(BIN)/pip install --no-deps -e .
+	touch $@
+
+build: venv
+	$(BIN)/malang-kg build
+
+run: venv
+	$(BIN)/malang-kg serve
+
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate requirements.lock with pip-tools from a throwaway virtual environment.
+# Index URLs and find-links are not written into the lock: they come from the machine's pip
+# configuration, so the lock stays portable.
+lock:
+	set -eu; \
+	tmp="$$(mktemp -d)"; \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install --quiet "pip-tools==$(PIP_TOOLS_VERSION)"; \
+	CUSTOM_COMPILE_COMMAND="make lock" "$$tmp/venv/bin/pip-compile" --quiet \
+		--extra dev --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+		$(LOCK_FLAGS) -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf var/ .mypy_cache .ruff_cache .pytest_cache build/ test-artifacts/ *.egg-info
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

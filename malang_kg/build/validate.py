@@ -1,0 +1,114 @@
+"""SHACL validation of the data against ``ontology/shapes.ttl``, reported by file and node.
+
+The ontology is mixed into the data graph while validating (pyshacl's ``ont_graph``), so
+``sh:class`` constraints follow the class hierarchy without running the reasoner first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from malang_kg.build.sources import Sources, union
+
+
+@dataclass(frozen=True)
+class Violation:
+    files: tuple[str, ...]
+    focus: str
+    path: str
+    constraint: str
+    message: str
+    value: str
+    severity: str
+
+    def render(self) -> str:
+        lines = [
+            f"{', '.join(self.files) or '(no file)'}: {self.severity} on {self.focus}",
+            f"    constraint: {self.constraint}" + (f" on path {self.path}" if self.path else ""),
+            f"    message:    {self.message}",
+        ]
+        if self.value:
+            lines.append(f"    value:      {self.value}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool
+    violations: list[Violation]
+
+    def render(self) -> str:
+        if self.conforms:
+            return "The data conforms to the shapes."
+        head = f"The data does not conform to the shapes: {len(self.violations)} result(s)."
+        return "\n\n".join([head, *(v.render() for v in self.violations)])
+
+
+def _show(graph: Graph, node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return node.n3(graph.namespace_manager)
+    if isinstance(node, Literal):
+        text = node.n3(graph.namespace_manager)
+        return text if len(text) <= 200 else text[:200] + "…"
+    if isinstance(node, BNode):
+        return f"a blank node [{_describe_bnode(graph, node)}]"
+    return str(node)
+
+
+def _describe_bnode(graph: Graph, node: BNode) -> str:
+    """Name a blank node by what points to it, so the reader can find it in the file."""
+    for subject, predicate in graph.subject_predicates(node):
+        return f"the {predicate.n3(graph.namespace_manager)} of {_show(graph, subject)}"
+    return ", ".join(
+        f"{p.n3(graph.namespace_manager)} {_show(graph, o)}"
+        for p, o in list(graph.predicate_objects(node))[:2]
+    )
+
+
+def _files_of(sources: Sources, node: Node) -> tuple[str, ...]:
+    files = [s.display for s in sources.data if (node, None, None) in s.graph]
+    if not files:
+        files = [s.display for s in sources.data if (None, None, node) in s.graph]
+    return tuple(files)
+
+
+def validate(sources: Sources) -> Report:
+    data = union(sources.data)
+    ontology = union(sources.ontology)
+    conforms, results_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=sources.shapes.graph,
+        ont_graph=ontology,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=False,
+    )
+    results: Graph = results_graph
+    shapes = sources.shapes.graph
+    for prefix, namespace in data.namespaces():
+        results.bind(prefix, namespace, replace=True)
+    violations = []
+    for result in results.subjects(predicate=SH.focusNode):
+        focus = results.value(result, SH.focusNode)
+        component = results.value(result, SH.sourceConstraintComponent)
+        severity = results.value(result, SH.resultSeverity)
+        violations.append(
+            Violation(
+                files=_files_of(sources, focus) if focus is not None else (),
+                focus=_show(data, focus),
+                path=_show(shapes, results.value(result, SH.resultPath)),
+                constraint=_show(results, component).removeprefix("sh:"),
+                message=str(results.value(result, SH.resultMessage) or ""),
+                value=_show(data, results.value(result, SH.value)),
+                severity=_show(results, severity).removeprefix("sh:"),
+            )
+        )
+    violations.sort(key=lambda v: (v.files, v.focus, v.constraint, v.path, v.message))
+    return Report(conforms=bool(conforms), violations=violations)

@@ -1,0 +1,235 @@
+"""The settings table of malang-kg: every knob, its environment variable, CLI flag and default.
+
+Each setting ``NAME`` is read from the environment variable ``MALANG_KG_NAME``; a CLI flag, where
+one is listed, overrides it. An empty environment variable counts as unset. ``SETTINGS`` is the
+single source of truth: the CLI flags, ``malang-kg settings`` and the README table come from it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+Kind = Literal["path", "optional-path", "str", "int", "iri"]
+
+ENV_PREFIX = "MALANG_KG_"
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names its environment variable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table. ``default`` is the raw text, parsed like any given value."""
+
+    name: str
+    default: str
+    help: str
+    cli_flag: str | None
+    kind: Kind
+    default_doc: str | None = None  # how the default is written in the docs, if not verbatim
+    minimum: int | None = None  # bounds for kind "int"
+    maximum: int | None = None
+
+    @property
+    def env_var(self) -> str:
+        return ENV_PREFIX + self.name
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        name="HOME",
+        default=str(REPOSITORY_ROOT),
+        default_doc="the repository root",
+        help="Project directory that holds `ontology/`, `data/` and `queries/`.",
+        cli_flag=None,
+        kind="path",
+    ),
+    Setting(
+        name="BASE_IRI",
+        default="https://w3id.org/malang-kg/",
+        help="The base of every IRI the project mints: entities under `{BASE}id/`, the ontology "
+        "at `{BASE}ontology#`, graphs under `{BASE}graph/`. The data files are written with the "
+        "default and rewritten to this base at build time. Must be an absolute http(s) IRI "
+        "ending in `/`.",
+        cli_flag="--base-iri",
+        kind="iri",
+    ),
+    Setting(
+        name="DATA_DIR",
+        default="",
+        default_doc="none",
+        help="Optional extra directory of Turtle files (`*.ttl`, searched recursively) to include "
+        "besides `data/`. A relative path is resolved against HOME.",
+        cli_flag="--data-dir",
+        kind="optional-path",
+    ),
+    Setting(
+        name="STORE",
+        default="var/store",
+        default_doc="`var/store` (under HOME)",
+        help="Where builds are written and served from. A relative path is resolved against HOME.",
+        cli_flag="--store",
+        kind="path",
+    ),
+    Setting(
+        name="KEEP_BUILDS",
+        default="3",
+        help="How many complete builds to keep; older ones are deleted after a successful build "
+        "(at least 1).",
+        cli_flag="--keep-builds",
+        kind="int",
+        minimum=1,
+    ),
+    Setting(
+        name="HOST",
+        default="127.0.0.1",
+        help="Address the WSGI server listens on.",
+        cli_flag="--host",
+        kind="str",
+    ),
+    Setting(
+        name="PORT",
+        default="5000",
+        help="Port the WSGI server listens on (1-65535).",
+        cli_flag="--port",
+        kind="int",
+        minimum=1,
+        maximum=65535,
+    ),
+    Setting(
+        name="WORKERS",
+        default="2",
+        help="Number of WSGI server worker processes (at least 1).",
+        cli_flag="--workers",
+        kind="int",
+        minimum=1,
+    ),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective, validated settings; one attribute per entry of ``SETTINGS``."""
+
+    home: Path
+    base_iri: str
+    data_dir: Path | None
+    store: Path
+    keep_builds: int
+    host: str
+    port: int
+    workers: int
+
+
+def _label(setting: Setting) -> str:
+    flag = f" ({setting.cli_flag})" if setting.cli_flag else ""
+    return setting.env_var + flag
+
+
+def _parse_path(setting: Setting, raw: str, base: Path) -> Path:
+    if not raw.strip():
+        raise ConfigError(f"{_label(setting)}: must not be empty")
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _parse_int(setting: Setting, raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{_label(setting)}: expected an integer, got {raw!r}") from None
+    low, high = setting.minimum, setting.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"{_label(setting)}: must be {bounds}, got {value}")
+    return value
+
+
+def _parse_iri(setting: Setting, raw: str) -> str:
+    value = raw.strip()
+    problem = None
+    if any(char in value for char in ' <>"{}|\\^`') or any(ord(char) < 33 for char in value):
+        problem = "contains a character not allowed in an IRI"
+    else:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problem = "must be an absolute http:// or https:// IRI"
+        elif "?" in value or "#" in value:
+            problem = "must not have a query or a fragment"
+        elif not value.endswith("/"):
+            problem = "must end with '/'"
+    if problem:
+        raise ConfigError(f"{_label(setting)}: {problem}, got {raw!r}")
+    return value
+
+
+def _parse_str(setting: Setting, raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise ConfigError(f"{_label(setting)}: must not be empty")
+    return value
+
+
+def _parse(setting: Setting, raw: str, home: Path) -> Any:
+    """Parse one raw value by its setting's kind; relative paths are resolved against ``home``."""
+    if setting.kind == "path":
+        return _parse_path(setting, raw, home)
+    if setting.kind == "optional-path":
+        return _parse_path(setting, raw, home) if raw.strip() else None
+    if setting.kind == "int":
+        return _parse_int(setting, raw)
+    if setting.kind == "iri":
+        return _parse_iri(setting, raw)
+    return _parse_str(setting, raw)
+
+
+def load_settings(
+    overrides: Mapping[str, str | None] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Return the effective settings: CLI ``overrides`` (by setting name; ``None`` means not
+    given) win over ``MALANG_KG_<NAME>`` variables in ``environ`` (default ``os.environ``), which
+    win over the defaults. Raises ``ConfigError`` for an unusable value."""
+    overrides = overrides or {}
+    environ = os.environ if environ is None else environ
+    unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME))
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+
+    def raw(setting: Setting) -> str:
+        override = overrides.get(setting.name)
+        if override is not None:
+            return override
+        return environ.get(setting.env_var) or setting.default  # empty counts as unset
+
+    # HOME comes first: a relative HOME is taken from the working directory, and every other
+    # relative path from HOME.
+    home = _parse_path(SETTINGS_BY_NAME["HOME"], raw(SETTINGS_BY_NAME["HOME"]), Path.cwd())
+    values: dict[str, Any] = {"home": home}
+    for setting in SETTINGS:
+        if setting.name != "HOME":
+            values[setting.name.lower()] = _parse(setting, raw(setting), home)
+    return Settings(**values)
+
+
+def settings_markdown_table() -> str:
+    """The settings as a Markdown table (as embedded in README.md), ending with a newline."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| Setting | CLI flag | Default | Description |", "| --- | --- | --- | --- |"]
+    for setting in SETTINGS:
+        flag = f"`{setting.cli_flag}`" if setting.cli_flag else "—"
+        default = setting.default_doc or f"`{setting.default}`"
+        lines.append(f"| `{setting.env_var}` | {flag} | {cell(default)} | {cell(setting.help)} |")
+    return "\n".join(lines) + "\n"

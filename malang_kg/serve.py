@@ -1,0 +1,75 @@
+"""``malang-kg serve``: the production server (gunicorn) over the current build.
+
+The app, and so the in-memory store, is loaded once in the master process before the workers
+fork (``preload_app``), so the workers share one copy of the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from malang_kg.build.pipeline import run_build
+from malang_kg.build.sources import BuildError
+from malang_kg.builds import NoBuildError, current_build_dir
+from malang_kg.cli import Subparsers, add_settings_flags, settings_from_args
+from malang_kg.config import Settings
+from malang_kg.web import create_app
+
+
+class Server(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def ensure_build(settings: Settings) -> None:
+    try:
+        current_build_dir(settings.store)
+    except NoBuildError:
+        print(f"no build in {settings.store} yet: building first", file=sys.stderr)
+        run_build(settings)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    try:
+        ensure_build(settings)
+    except BuildError as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 1
+    app = create_app(settings)
+    options = {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": settings.workers,
+        "preload_app": True,
+        "accesslog": "-",
+        "graceful_timeout": 10,
+    }
+    print(f"serving on http://{settings.host}:{settings.port}/", file=sys.stderr)
+    Server(app, options).run()
+    return 0
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the current build over HTTP with gunicorn (building first if there is none)",
+        description="Serve the current build with gunicorn's worker processes.",
+    )
+    add_settings_flags(
+        parser, "HOST", "PORT", "WORKERS", "STORE", "BASE_IRI", "DATA_DIR", "KEEP_BUILDS"
+    )
+    parser.set_defaults(handler=_serve)

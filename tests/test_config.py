@@ -1,0 +1,221 @@
+"""Tests of the settings table (malang_kg.config) and its command-line surface (malang_kg.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from malang_kg import cli
+from malang_kg.config import (
+    REPOSITORY_ROOT,
+    SETTINGS,
+    ConfigError,
+    Settings,
+    load_settings,
+    settings_markdown_table,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults() -> None:
+    settings = load_settings(environ={})
+    assert settings == Settings(
+        home=ROOT,
+        base_iri="https://w3id.org/malang-kg/",
+        data_dir=None,
+        store=ROOT / "var" / "store",
+        keep_builds=3,
+        host="127.0.0.1",
+        port=5000,
+        workers=2,
+    )
+    assert REPOSITORY_ROOT == ROOT
+
+
+def test_table_lists_every_setting_once_and_matches_settings_fields() -> None:
+    names = [setting.name for setting in SETTINGS]
+    assert len(names) == len(set(names))
+    flags = [setting.cli_flag for setting in SETTINGS if setting.cli_flag]
+    assert len(flags) == len(set(flags))
+    assert [field.name for field in dataclasses.fields(Settings)] == [n.lower() for n in names]
+    table = settings_markdown_table()
+    for setting in SETTINGS:
+        assert f"`MALANG_KG_{setting.name}`" in table
+
+
+def test_environment_overrides_defaults(tmp_path: Path) -> None:
+    environ = {
+        "MALANG_KG_HOME": str(tmp_path),
+        "MALANG_KG_BASE_IRI": "http://example.org/kg/",
+        "MALANG_KG_DATA_DIR": str(tmp_path / "extra"),
+        "MALANG_KG_STORE": str(tmp_path / "store"),
+        "MALANG_KG_KEEP_BUILDS": "5",
+        "MALANG_KG_HOST": "0.0.0.0",
+        "MALANG_KG_PORT": "8080",
+        "MALANG_KG_WORKERS": "4",
+    }
+    assert load_settings(environ=environ) == Settings(
+        home=tmp_path,
+        base_iri="http://example.org/kg/",
+        data_dir=tmp_path / "extra",
+        store=tmp_path / "store",
+        keep_builds=5,
+        host="0.0.0.0",
+        port=8080,
+        workers=4,
+    )
+
+
+def test_empty_environment_variable_counts_as_unset() -> None:
+    assert load_settings(environ={"MALANG_KG_PORT": ""}).port == 5000
+
+
+def test_cli_override_beats_environment() -> None:
+    environ = {"MALANG_KG_PORT": "6000", "MALANG_KG_HOST": "10.0.0.1"}
+    settings = load_settings({"PORT": "7000", "HOST": None}, environ=environ)
+    assert settings.port == 7000  # given on the command line
+    assert settings.host == "10.0.0.1"  # None: flag not given, the environment applies
+
+
+def test_relative_paths_are_resolved_against_home(tmp_path: Path) -> None:
+    environ = {
+        "MALANG_KG_HOME": str(tmp_path),
+        "MALANG_KG_STORE": "out/store",
+        "MALANG_KG_DATA_DIR": "more-data",
+    }
+    settings = load_settings(environ=environ)
+    assert settings.store == tmp_path / "out" / "store"
+    assert settings.data_dir == tmp_path / "more-data"
+    # the default STORE follows HOME too
+    assert load_settings(environ={"MALANG_KG_HOME": str(tmp_path)}).store == (
+        tmp_path / "var" / "store"
+    )
+    # an absolute STORE is kept as it is
+    elsewhere = tmp_path.parent / "elsewhere"
+    assert load_settings({"STORE": str(elsewhere)}, environ=environ).store == elsewhere
+
+
+def test_relative_home_is_resolved_against_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(environ={"MALANG_KG_HOME": "proj"})
+    assert settings.home == tmp_path / "proj"
+    assert settings.store == tmp_path / "proj" / "var" / "store"
+
+
+BAD_VALUES = [
+    ("KEEP_BUILDS", "0"),
+    ("KEEP_BUILDS", "-1"),
+    ("KEEP_BUILDS", "three"),
+    ("KEEP_BUILDS", "2.5"),
+    ("PORT", "0"),
+    ("PORT", "65536"),
+    ("PORT", "http"),
+    ("WORKERS", "0"),
+    ("WORKERS", "many"),
+    ("BASE_IRI", "https://w3id.org/malang-kg"),  # no trailing slash
+    ("BASE_IRI", "ftp://example.org/kg/"),  # not http(s)
+    ("BASE_IRI", "w3id.org/malang-kg/"),  # not absolute
+    ("BASE_IRI", "/malang-kg/"),
+    ("BASE_IRI", "https:///malang-kg/"),  # no host
+    ("BASE_IRI", "https://example.org/kg#/"),  # fragment
+    ("BASE_IRI", "https://example.org/kg?x=/"),  # query
+    ("BASE_IRI", "https://example.org/my kg/"),  # space
+    ("BASE_IRI", "https://example.org/<kg>/"),
+    ("HOST", " "),
+    ("STORE", " "),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD_VALUES)
+def test_bad_environment_value_raises_naming_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=f"MALANG_KG_{name}"):
+        load_settings(environ={f"MALANG_KG_{name}": value})
+
+
+@pytest.mark.parametrize(("name", "value"), [*BAD_VALUES, ("HOST", ""), ("STORE", "")])
+def test_bad_cli_value_raises_naming_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=f"MALANG_KG_{name}"):
+        load_settings({name: value}, environ={})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "attribute", "expected"),
+    [
+        ("KEEP_BUILDS", "1", "keep_builds", 1),
+        ("PORT", "1", "port", 1),
+        ("PORT", "65535", "port", 65535),
+        ("WORKERS", " 3 ", "workers", 3),
+        ("BASE_IRI", "http://localhost:5000/", "base_iri", "http://localhost:5000/"),
+        ("BASE_IRI", "https://example.org/a/b/", "base_iri", "https://example.org/a/b/"),
+    ],
+)
+def test_boundary_values_are_accepted(
+    name: str, value: str, attribute: str, expected: object
+) -> None:
+    assert getattr(load_settings({name: value}, environ={}), attribute) == expected
+
+
+def test_unknown_override_is_rejected() -> None:
+    with pytest.raises(ConfigError, match="NOPE"):
+        load_settings({"NOPE": "1"}, environ={})
+
+
+def test_readme_contains_the_current_settings_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- settings:start -->", "<!-- settings:end -->"
+    assert readme.count(start) == 1
+    assert readme.count(end) == 1
+    embedded = readme.split(start, 1)[1].split(end, 1)[0]
+    assert embedded.strip("\n") == settings_markdown_table().strip("\n")
+
+
+def test_settings_flags_override_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MALANG_KG_PORT", "6000")
+    monkeypatch.setenv("MALANG_KG_WORKERS", "7")
+    parser = argparse.ArgumentParser()
+    cli.add_settings_flags(parser, "PORT", "WORKERS", "BASE_IRI")
+    settings = cli.settings_from_args(parser.parse_args(["--port", "8000"]))
+    assert settings.port == 8000
+    assert settings.workers == 7
+    with pytest.raises(ConfigError, match="MALANG_KG_BASE_IRI"):
+        cli.settings_from_args(parser.parse_args(["--base-iri", "nope"]))
+
+
+def test_settings_without_flag_cannot_be_added_to_a_parser() -> None:
+    with pytest.raises(ValueError, match="HOME"):
+        cli.add_settings_flags(argparse.ArgumentParser(), "HOME")
+
+
+def test_cli_settings_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["settings"]) == 0
+    assert capsys.readouterr().out == settings_markdown_table()
+
+
+def test_cli_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("malang-kg ")
+
+
+def test_cli_without_command_fails() -> None:
+    assert cli.main([]) == 2
+
+
+def test_cli_reports_config_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> str:
+        raise ConfigError("MALANG_KG_PORT (--port): expected an integer, got 'x'")
+
+    monkeypatch.setattr(cli, "settings_markdown_table", broken)
+    assert cli.main(["settings"]) == 2
+    assert capsys.readouterr().err == (
+        "error: MALANG_KG_PORT (--port): expected an integer, got 'x'\n"
+    )
