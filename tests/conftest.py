@@ -1,3 +1,106 @@
-"""Shared pytest fixtures for the malang-kg test suite."""
+"""Shared pytest fixtures for the malang-kg test suite.
+
+``built`` builds the real data once per session into a temporary store; ``engine`` serves that
+build in memory; ``app``/``client`` are the Flask app over it, made by ``create_app``.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from malang_kg.builds import Manifest
+from malang_kg.config import Settings, load_settings
+from malang_kg.engine.embedded import EmbeddedEngine
+from malang_kg.queries import NamedQuery, load_queries
+from malang_kg.web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+BASE = "https://w3id.org/malang-kg/"
+MK = BASE + "ontology#"
+ID = BASE + "id/"
+ARTICLE = ID + "article/2023-11-06-kadiskominfo-kebersamaan-berbuah-prestasi-membanggakan"
+PREFIXES = f"""
+PREFIX mk: <{MK}>
+PREFIX id: <{ID}>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX wd: <http://www.wikidata.org/entity/>
+"""
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of ../shared; the suite needs it (CI lays shared/ beside the clone)."""
+    path = SHARED.joinpath(*parts)
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: the tests need ../shared beside the checkout")
+    return path
+
+
+def settings_for(store: Path, **overrides: str) -> Settings:
+    values: dict[str, str | None] = {"STORE": str(store)}
+    values.update(overrides)
+    return load_settings(values, environ={})
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Manifest]:
+    from malang_kg.build.pipeline import run_build
+
+    settings = settings_for(tmp_path_factory.mktemp("store"))
+    manifest = run_build(settings, log=lambda line: None)
+    return settings, manifest
+
+
+@pytest.fixture(scope="session")
+def engine(built: tuple[Settings, Manifest]) -> EmbeddedEngine:
+    return EmbeddedEngine.from_store(built[0].store)
+
+
+@pytest.fixture(scope="session")
+def store(engine: EmbeddedEngine) -> ox.Store:
+    """The raw pyoxigraph store of the real build, for questions about named graphs."""
+    return engine.store
+
+
+@pytest.fixture(scope="session")
+def queries() -> dict[str, NamedQuery]:
+    return load_queries(ROOT)
+
+
+Ask = Callable[[str], bool]
+
+
+@pytest.fixture(scope="session")
+def ask(engine: EmbeddedEngine) -> Ask:
+    """``ask(pattern)``: is the SPARQL graph pattern true over the union of all graphs?"""
+
+    def _ask(pattern: str) -> bool:
+        return engine.ask(f"{PREFIXES}\nASK {{ {pattern} }}")
+
+    return _ask
+
+
+@pytest.fixture
+def app(built: tuple[Settings, Manifest], engine: EmbeddedEngine) -> Flask:
+    application = create_app(built[0], engine=engine)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

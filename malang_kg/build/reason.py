@@ -3,7 +3,8 @@
 owlrl's closure contains much that is true but useless to a reader of the data: triples with a
 literal as subject (which pyoxigraph refuses to load), ``x owl:sameAs x``, reflexive
 ``rdfs:subClassOf``/``subPropertyOf``/equivalences, statements about the built-in vocabularies
-(RDF, RDFS, OWL, XSD) and ``rdf:type owl:Thing``. ``prune`` drops them and says how many of each.
+(RDF, RDFS, OWL, XSD) and anything whose object is ``owl:Thing`` or ``rdfs:Resource``.
+``prune`` drops them and says how many of each.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 
 import owlrl
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDFS
 from rdflib.term import Node
 
 from malang_kg.namespaces import BUILTIN_NAMESPACES
@@ -35,7 +36,7 @@ def trivia_reason(triple: Triple) -> str | None:
         return "reflexive"
     if isinstance(subject, URIRef) and str(subject).startswith(BUILTIN_NAMESPACES):
         return "about a built-in vocabulary"
-    if predicate in (RDF.type, RDFS.subClassOf) and obj in TOP_CLASSES:
+    if obj in TOP_CLASSES:  # "is a thing", "has a domain of things": true of everything
         return "owl:Thing or rdfs:Resource"
     if isinstance(obj, Literal) and predicate == OWL.sameAs:
         return "literal sameAs"
@@ -64,4 +65,7 @@ def materialise(asserted: Graph) -> tuple[Graph, Counter[str]]:
         axiomatic_triples=False,
         datatype_axioms=False,
     ).expand(closure)
-    return prune(triple for triple in closure if triple not in asserted)
+    inferred, dropped = prune(triple for triple in closure if triple not in asserted)
+    for prefix, namespace in asserted.namespaces():
+        inferred.bind(prefix, namespace, replace=True)
+    return inferred, dropped

@@ -52,9 +52,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def rebase_term(term: Node, new_base: str) -> Node:
+def rebase_term(term: Node, new_base: str, in_text: bool = False) -> Node:
+    """The term under ``new_base``; with ``in_text``, also inside literals (for the SPARQL text
+    and namespace declarations of the shapes, which are our own code, not data)."""
     if new_base == CANONICAL_BASE:
         return term
+    if in_text and isinstance(term, Literal) and CANONICAL_BASE in term:
+        text = str(term).replace(CANONICAL_BASE, new_base)
+        return Literal(text, lang=term.language, datatype=term.datatype)
     if isinstance(term, URIRef) and term.startswith(CANONICAL_BASE):
         return URIRef(new_base + term[len(CANONICAL_BASE) :])
     if isinstance(term, Literal) and term.datatype and term.datatype.startswith(CANONICAL_BASE):
@@ -63,7 +68,9 @@ def rebase_term(term: Node, new_base: str) -> Node:
     return term
 
 
-def parse_turtle(path: Path, base_iri: str, display: str | None = None) -> Graph:
+def parse_turtle(
+    path: Path, base_iri: str, display: str | None = None, in_text: bool = False
+) -> Graph:
     """Parse one Turtle file; a syntax error becomes a BuildError naming the file and line."""
     shown = display or str(path)
     graph = Graph()
@@ -75,7 +82,11 @@ def parse_turtle(path: Path, base_iri: str, display: str | None = None) -> Graph
         rebased = Graph()
         for s, p, o in graph:
             rebased.add(
-                (rebase_term(s, base_iri), rebase_term(p, base_iri), rebase_term(o, base_iri))
+                (
+                    rebase_term(s, base_iri, in_text),
+                    rebase_term(p, base_iri, in_text),
+                    rebase_term(o, base_iri, in_text),
+                )
             )
         graph = rebased
     for prefix, namespace in PREFIXES.items():
@@ -83,9 +94,12 @@ def parse_turtle(path: Path, base_iri: str, display: str | None = None) -> Graph
     return graph
 
 
-def _source(path: Path, graph_iri: str, base_iri: str, display: str) -> Source:
+def _source(
+    path: Path, graph_iri: str, base_iri: str, display: str, in_text: bool = False
+) -> Source:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Source(path, graph_iri, parse_turtle(path, base_iri, display), digest, display)
+    graph = parse_turtle(path, base_iri, display, in_text)
+    return Source(path, graph_iri, graph, digest, display)
 
 
 def _ontology_graph(graph_base: str, path: Path) -> str:
@@ -125,7 +139,8 @@ def discover(home: Path, base_iri: str, extra_dir: Path | None = None) -> Source
                 _source(path, f"{graph_base}extra/{_slug(str(relative))}", base_iri, str(path))
             )
     _check_unique(data)
-    shapes = _source(shapes_path, graph_base + "shapes", base_iri, f"{ONTOLOGY_DIR}/{SHAPES_FILE}")
+    shapes_name = f"{ONTOLOGY_DIR}/{SHAPES_FILE}"
+    shapes = _source(shapes_path, graph_base + "shapes", base_iri, shapes_name, in_text=True)
     return Sources(ontology=ontology, data=data, shapes=shapes)
 
 
@@ -144,4 +159,6 @@ def union(sources: Iterable[Source]) -> Graph:
     graph = Graph()
     for source in sources:
         graph += source.graph
+        for prefix, namespace in source.graph.namespaces():
+            graph.bind(prefix, namespace, replace=True)
     return graph

@@ -25,6 +25,7 @@ class Violation:
     message: str
     value: str
     severity: str
+    details: tuple[str, ...] = ()
 
     def render(self) -> str:
         lines = [
@@ -34,6 +35,7 @@ class Violation:
         ]
         if self.value:
             lines.append(f"    value:      {self.value}")
+        lines.extend(f"    because:    {detail}" for detail in self.details)
         return "\n".join(lines)
 
 
@@ -72,6 +74,17 @@ def _describe_bnode(graph: Graph, node: BNode) -> str:
     )
 
 
+def _details(results: Graph, result: Node) -> tuple[str, ...]:
+    """The messages of the nested results behind an sh:node failure (pyshacl's sh:detail)."""
+    found = []
+    for detail in results.objects(result, SH.detail):
+        message = results.value(detail, SH.resultMessage)
+        if message is not None:
+            found.append(str(message))
+        found.extend(_details(results, detail))
+    return tuple(sorted(set(found)))
+
+
 def _files_of(sources: Sources, node: Node) -> tuple[str, ...]:
     files = [s.display for s in sources.data if (node, None, None) in s.graph]
     if not files:
@@ -102,12 +115,13 @@ def validate(sources: Sources) -> Report:
         violations.append(
             Violation(
                 files=_files_of(sources, focus) if focus is not None else (),
-                focus=_show(data, focus),
+                focus=focus.n3() if isinstance(focus, URIRef) else _show(data, focus),
                 path=_show(shapes, results.value(result, SH.resultPath)),
                 constraint=_show(results, component).removeprefix("sh:"),
                 message=str(results.value(result, SH.resultMessage) or ""),
                 value=_show(data, results.value(result, SH.value)),
                 severity=_show(results, severity).removeprefix("sh:"),
+                details=_details(results, result),
             )
         )
     violations.sort(key=lambda v: (v.files, v.focus, v.constraint, v.path, v.message))
