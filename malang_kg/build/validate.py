@@ -55,13 +55,20 @@ def _show(graph: Graph, node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        return node.n3(graph.namespace_manager)
+        return node.n3()
     if isinstance(node, Literal):
         text = node.n3(graph.namespace_manager)
         return text if len(text) <= 200 else text[:200] + "…"
     if isinstance(node, BNode):
         return f"a blank node [{_describe_bnode(graph, node)}]"
     return str(node)
+
+
+def _prefixed(graph: Graph, path: Node | None) -> str:
+    """A term of the shapes or the report in prefixed form (``mk:rank``, ``sh:Violation``)."""
+    if isinstance(path, URIRef):
+        return path.n3(graph.namespace_manager)
+    return _show(graph, path)
 
 
 def _describe_bnode(graph: Graph, node: BNode) -> str:
@@ -85,11 +92,15 @@ def _details(results: Graph, result: Node) -> tuple[str, ...]:
     return tuple(sorted(set(found)))
 
 
-def _files_of(sources: Sources, node: Node) -> tuple[str, ...]:
-    files = [s.display for s in sources.data if (node, None, None) in s.graph]
-    if not files:
-        files = [s.display for s in sources.data if (None, None, node) in s.graph]
-    return tuple(files)
+def _files_of(sources: Sources, focus: Node | None, value: Node | None) -> tuple[str, ...]:
+    """The files that describe the focus node and, where it is a node, the value: a SPARQL
+    constraint whose focus is a document or a parent area reports the culprit as its value."""
+    files: list[str] = []
+    for node in (focus, value):
+        if node is None or isinstance(node, Literal):
+            continue
+        files += [s.display for s in sources.data if (node, None, None) in s.graph]
+    return tuple(dict.fromkeys(files))
 
 
 def validate(sources: Sources) -> Report:
@@ -112,15 +123,16 @@ def validate(sources: Sources) -> Report:
         focus = results.value(result, SH.focusNode)
         component = results.value(result, SH.sourceConstraintComponent)
         severity = results.value(result, SH.resultSeverity)
+        value = results.value(result, SH.value)
         violations.append(
             Violation(
-                files=_files_of(sources, focus) if focus is not None else (),
-                focus=focus.n3() if isinstance(focus, URIRef) else _show(data, focus),
-                path=_show(shapes, results.value(result, SH.resultPath)),
-                constraint=_show(results, component).removeprefix("sh:"),
+                files=_files_of(sources, focus, value),
+                focus=_show(data, focus),
+                path=_prefixed(shapes, results.value(result, SH.resultPath)),
+                constraint=_prefixed(results, component).removeprefix("sh:"),
                 message=str(results.value(result, SH.resultMessage) or ""),
-                value=_show(data, results.value(result, SH.value)),
-                severity=_show(results, severity).removeprefix("sh:"),
+                value=_show(data, value),
+                severity=_prefixed(results, severity).removeprefix("sh:"),
                 details=_details(results, result),
             )
         )
