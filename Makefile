@@ -13,7 +13,7 @@ PIP_TOOLS_VERSION := 7.6.2
 # pin to the newest allowed release (by default existing pins are kept where still valid).
 LOCK_FLAGS ?=
 
-.PHONY: venv build run test lint format lock clean distclean
+.PHONY: venv build run test lint format lock areas clean distclean
 
 venv: $(STAMP)
 
@@ -26,8 +26,12 @@ $(STAMP): requirements.lock pyproject.toml
 build: venv
 	$(BIN)/malang-kg build
 
-run: venv
+run: build
 	$(BIN)/malang-kg serve
+
+# Regenerate data/areas.ttl from ../shared/reference/kota-malang-wilayah.csv (commit the output).
+areas: venv
+	$(BIN)/python scripts/generate_areas.py
 
 test: venv
 	$(BIN)/ruff check .
