@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-Kind = Literal["path", "optional-path", "str", "int", "iri"]
+Kind = Literal["path", "optional-path", "str", "int", "float", "iri"]
 
 ENV_PREFIX = "MALANG_KG_"
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +34,8 @@ class Setting:
     cli_flag: str | None
     kind: Kind
     default_doc: str | None = None  # how the default is written in the docs, if not verbatim
-    minimum: int | None = None  # bounds for kind "int"
-    maximum: int | None = None
+    minimum: float | None = None  # bounds for kinds "int" and "float"
+    maximum: float | None = None
 
     @property
     def env_var(self) -> str:
@@ -105,11 +105,59 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         name="WORKERS",
-        default="2",
-        help="Number of WSGI server worker processes (at least 1).",
+        default="4",
+        help="Number of WSGI server worker processes (at least 1). Each answers one request at a "
+        "time and runs its queries in a query process of its own, so a runaway query holds one "
+        "worker while the others keep answering.",
         cli_flag="--workers",
         kind="int",
         minimum=1,
+    ),
+    Setting(
+        name="QUERY_TIMEOUT",
+        default="10",
+        help="Seconds a query may run. Past it the query's process is killed and the client gets "
+        "503 saying it timed out.",
+        cli_flag="--query-timeout",
+        kind="float",
+        minimum=0.1,
+        maximum=3600,
+    ),
+    Setting(
+        name="MAX_ROWS",
+        default="10000",
+        help="Most rows (or triples) a query returns; a cut result says so in the "
+        "`X-SPARQL-MaxRows` header and on the HTML page.",
+        cli_flag="--max-rows",
+        kind="int",
+        minimum=1,
+    ),
+    Setting(
+        name="MAX_QUERY_BYTES",
+        default="65536",
+        help="Largest query text accepted, in bytes (UTF-8); larger ones get 413.",
+        cli_flag="--max-query-bytes",
+        kind="int",
+        minimum=256,
+    ),
+    Setting(
+        name="MAX_NESTING",
+        default="64",
+        help="Deepest nesting of `{}`, `()` and `[]` accepted in a query; deeper ones get 400 "
+        "before any engine parses them (a 3,000-deep query crashes Oxigraph's parser).",
+        cli_flag="--max-nesting",
+        kind="int",
+        minimum=4,
+        maximum=1000,
+    ),
+    Setting(
+        name="QUERY_MEMORY_MB",
+        default="1024",
+        help="Memory one query may allocate beyond the loaded store, in MiB; a query that needs "
+        "more is stopped and the client gets 503.",
+        cli_flag="--query-memory-mb",
+        kind="int",
+        minimum=64,
     ),
 )
 
@@ -128,6 +176,11 @@ class Settings:
     host: str
     port: int
     workers: int
+    query_timeout: float
+    max_rows: int
+    max_query_bytes: int
+    max_nesting: int
+    query_memory_mb: int
 
 
 def _label(setting: Setting) -> str:
@@ -142,11 +195,14 @@ def _parse_path(setting: Setting, raw: str, base: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
-def _parse_int(setting: Setting, raw: str) -> int:
+def _parse_number(setting: Setting, raw: str) -> float:
+    kind, parse = ("an integer", int) if setting.kind == "int" else ("a number", float)
     try:
-        value = int(raw.strip())
+        value = parse(raw.strip())
     except ValueError:
-        raise ConfigError(f"{_label(setting)}: expected an integer, got {raw!r}") from None
+        raise ConfigError(f"{_label(setting)}: expected {kind}, got {raw!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ConfigError(f"{_label(setting)}: expected {kind}, got {raw!r}")
     low, high = setting.minimum, setting.maximum
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
@@ -185,8 +241,8 @@ def _parse(setting: Setting, raw: str, home: Path) -> Any:
         return _parse_path(setting, raw, home)
     if setting.kind == "optional-path":
         return _parse_path(setting, raw, home) if raw.strip() else None
-    if setting.kind == "int":
-        return _parse_int(setting, raw)
+    if setting.kind in ("int", "float"):
+        return _parse_number(setting, raw)
     if setting.kind == "iri":
         return _parse_iri(setting, raw)
     return _parse_str(setting, raw)

@@ -20,11 +20,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from malang_kg.engine import Bindings, Engine, SelectResult
+from malang_kg.engine import SelectResult, Term
+from malang_kg.engine.embedded import to_oxigraph
 from malang_kg.namespaces import CANONICAL_BASE
+
+if TYPE_CHECKING:
+    from malang_kg.engine.service import QueryService
 
 QUERIES_DIR = "queries"
 PARAM_TYPES = ("iri", "string", "language", "integer", "date")
@@ -34,6 +39,7 @@ _HEADER = re.compile(
     r"^#\s*(?P<key>[A-Za-z]+(?:@[a-z]{2})?|param\s+[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<value>.*)$"
 )
 _PARAM = re.compile(r"^(?P<type>[a-z]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<help>.*))?$")
+XSD = "http://www.w3.org/2001/XMLSchema#"
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 
 
@@ -56,7 +62,7 @@ class Parameter:
     default: str | None
     help: str
 
-    def bind(self, raw: str | None) -> ox.NamedNode | ox.Literal | None:
+    def bind(self, raw: str | None) -> Term | None:
         """The term for a raw value (or the default); None if neither is given."""
         value = self.default if raw is None else raw
         if value is None:
@@ -73,50 +79,47 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     text: str
 
-    def bindings(self, raw: dict[str, str]) -> Bindings:
+    def bindings(self, raw: dict[str, str]) -> dict[str, Term]:
         unknown = sorted(set(raw) - {p.name for p in self.parameters})
         if unknown:
             raise ParameterError(unknown[0], f"not a parameter of query {self.name!r}")
-        bound: Bindings = {}
+        bound: dict[str, Term] = {}
         for parameter in self.parameters:
             term = parameter.bind(raw.get(parameter.name))
             if term is not None:
-                bound[ox.Variable(parameter.name)] = term
+                bound[parameter.name] = term
         return bound
 
 
-def to_term(name: str, type_: str, value: str) -> ox.NamedNode | ox.Literal:
+def to_term(name: str, type_: str, value: str) -> Term:
     """Validate a raw parameter value by its type and make it an RDF term."""
     text = value.strip()
     if type_ == "iri":
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", text):
             raise ParameterError(name, f"expected an absolute http(s) IRI, got {value!r}")
         try:
-            return ox.NamedNode(text)
+            ox.NamedNode(text)
         except ValueError as error:
             raise ParameterError(name, f"not a valid IRI: {error}") from None
+        return Term.uri(text)
     if type_ == "string":
-        return ox.Literal(value)
+        return Term.literal(value)
     if type_ == "language":
         if not _LANGUAGE_TAG.match(text):
             raise ParameterError(
                 name, f"expected a language tag such as 'id' or 'en', got {value!r}"
             )
-        return ox.Literal(text.lower())
+        return Term.literal(text.lower())
     if type_ == "integer":
         if not re.match(r"^[+-]?[0-9]{1,18}$", text):
             raise ParameterError(name, f"expected an integer, got {value!r}")
-        return ox.Literal(
-            str(int(text)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-        )
+        return Term.literal(str(int(text)), datatype=XSD + "integer")
     if type_ == "date":
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
             raise ParameterError(name, f"expected a date YYYY-MM-DD, got {value!r}") from None
-        return ox.Literal(
-            day.isoformat(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-        )
+        return Term.literal(day.isoformat(), datatype=XSD + "date")
     raise ParameterError(name, f"unknown type {type_!r}")
 
 
@@ -198,9 +201,10 @@ def _check_runs(query: NamedQuery) -> None:
     """Parse and run the query on an empty store with every parameter bound: syntax errors and
     unprojected parameters show up here, at start-up, instead of on a user's request."""
     sample = {p.name: p.default or _SAMPLE[p.type] for p in query.parameters}
+    bindings = {ox.Variable(k): to_oxigraph(v) for k, v in query.bindings(sample).items()}
     try:
         result = ox.Store().query(
-            query.text, use_default_graph_as_union=True, substitutions=query.bindings(sample)
+            query.text, use_default_graph_as_union=True, substitutions=bindings
         )
         if isinstance(result, ox.QuerySolutions):
             list(result)
@@ -225,10 +229,10 @@ def load_queries(home: Path, base_iri: str = CANONICAL_BASE) -> dict[str, NamedQ
     return {query.name: query for query in (load_query(path, base_iri) for path in paths)}
 
 
-def run(engine: Engine, query: NamedQuery, raw: dict[str, str] | None = None) -> SelectResult:
+def run(engine: QueryService, query: NamedQuery, raw: dict[str, str] | None = None) -> SelectResult:
     """Run a named query with its parameters bound; parameter columns are left out of the result."""
     result = engine.select(query.text, query.bindings(raw or {}))
     hidden = {p.name for p in query.parameters}
     columns = [c for c in result.columns if c not in hidden]
     rows = [{c: v for c, v in row.items() if c not in hidden} for row in result.rows]
-    return SelectResult(columns, rows)
+    return SelectResult(columns, rows, result.truncated, result.elapsed)

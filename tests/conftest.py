@@ -16,9 +16,10 @@ from flask.testing import FlaskClient
 
 from malang_kg.builds import Manifest
 from malang_kg.config import Settings, load_settings
-from malang_kg.engine.embedded import EmbeddedEngine
+from malang_kg.engine.embedded import EmbeddedBackend
+from malang_kg.engine.service import QueryService
 from malang_kg.queries import NamedQuery, load_queries
-from malang_kg.web import create_app
+from malang_kg.web import create_app, embedded_service
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -66,14 +67,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Manifest]
 
 
 @pytest.fixture(scope="session")
-def engine(built: tuple[Settings, Manifest]) -> EmbeddedEngine:
-    return EmbeddedEngine.from_store(built[0].store)
+def engine(built: tuple[Settings, Manifest]) -> QueryService:
+    """The query service over the real build, as the app uses it (guard, query process)."""
+    return embedded_service(built[0])
 
 
 @pytest.fixture(scope="session")
-def store(engine: EmbeddedEngine) -> ox.Store:
+def store(engine: QueryService) -> ox.Store:
     """The raw pyoxigraph store of the real build, for questions about named graphs."""
-    return engine.store
+    assert isinstance(engine.backend, EmbeddedBackend)
+    return engine.backend.store
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +88,7 @@ Ask = Callable[[str], bool]
 
 
 @pytest.fixture(scope="session")
-def ask(engine: EmbeddedEngine) -> Ask:
+def ask(engine: QueryService) -> Ask:
     """``ask(pattern)``: is the SPARQL graph pattern true over the union of all graphs?"""
 
     def _ask(pattern: str) -> bool:
@@ -95,7 +98,7 @@ def ask(engine: EmbeddedEngine) -> Ask:
 
 
 @pytest.fixture
-def app(built: tuple[Settings, Manifest], engine: EmbeddedEngine) -> Flask:
+def app(built: tuple[Settings, Manifest], engine: QueryService) -> Flask:
     application = create_app(built[0], engine=engine)
     application.config["TESTING"] = True
     return application

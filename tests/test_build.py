@@ -17,8 +17,9 @@ from malang_kg.builds import (
 )
 from malang_kg.cli import main
 from malang_kg.config import Settings
-from malang_kg.engine.embedded import EmbeddedEngine
+from malang_kg.engine.service import QueryService
 from malang_kg.queries import load_queries, run
+from malang_kg.web import embedded_service
 from tests.conftest import BASE, ID, MK, ROOT, settings_for
 
 BROKEN_AWARD = f"""\
@@ -48,7 +49,7 @@ def _write(directory: Path, name: str, text: str) -> Path:
 
 
 def test_manifest_counts_every_graph(
-    built: tuple[Settings, Manifest], engine: EmbeddedEngine
+    built: tuple[Settings, Manifest], engine: QueryService
 ) -> None:
     _, manifest = built
     counts = {graph.iri: graph.triples for graph in manifest.graphs}
@@ -87,7 +88,7 @@ def test_second_build_replaces_the_first(tmp_path: Path) -> None:
     second = run_build(settings, log=lambda line: None)
     assert second.build_id != first.build_id
     assert current_build_dir(settings.store).name == second.build_id
-    assert EmbeddedEngine.from_store(settings.store).build_id == second.build_id
+    assert embedded_service(settings).build_id == second.build_id
     third = run_build(settings, log=lambda line: None)
     kept = sorted(d.name for d in builds_dir(settings.store).iterdir())
     assert kept == sorted([second.build_id, third.build_id]), "KEEP_BUILDS=2 keeps the newest two"
@@ -157,7 +158,7 @@ def test_another_base_iri_rewrites_data_and_queries(tmp_path: Path) -> None:
     assert BASE not in dataset
     assert f"<{base}id/kelurahan/samaan>" in dataset
     assert f"^^<{base}ontology#KemendagriCode>" in dataset
-    engine = EmbeddedEngine.from_store(settings.store)
+    engine = embedded_service(settings)
     queries = load_queries(ROOT, base)
     assert len(run(engine, queries["awards"]).rows) == 7
     assert len(run(engine, queries["subdistricts"]).rows) == 57

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from malang_kg.engine import Term
-from malang_kg.engine.embedded import EmbeddedEngine
+from malang_kg.engine.service import QueryService
 from tests.conftest import ARTICLE, ID, MK, PREFIXES, Ask, shared_file
 
 GRAPH = "https://w3id.org/malang-kg/graph/"
@@ -58,16 +58,16 @@ SOURCE_TEXT = ("sources", "press-release-2023-11-06.en.txt")
 
 def text(term: Term) -> str:
     """The lexical value of an IRI or literal (the string form of anything else)."""
-    return str(term) if isinstance(term, ox.Triple) else term.value
+    return term.value
 
 
-def objects(engine: EmbeddedEngine, subject: str, predicate: str) -> set[str]:
+def objects(engine: QueryService, subject: str, predicate: str) -> set[str]:
     """The values of ``<subject> predicate ?o`` (predicate as a prefixed name or ``<iri>``)."""
     query = f"{PREFIXES}\nSELECT DISTINCT ?o WHERE {{ <{subject}> {predicate} ?o }}"
     return {text(row["o"]) for row in engine.select(query).rows}
 
 
-def count(engine: EmbeddedEngine, pattern: str) -> int:
+def count(engine: QueryService, pattern: str) -> int:
     """How many distinct ``?x`` match the graph pattern."""
     query = f"{PREFIXES}\nSELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"
     return int(text(engine.select(query).rows[0]["n"]))
@@ -78,10 +78,10 @@ def graphs_holding(store: ox.Store, subject: str, predicate: str, obj: str) -> s
     quads = store.quads_for_pattern(
         ox.NamedNode(subject), ox.NamedNode(predicate), ox.NamedNode(obj)
     )
-    return {text(q.graph_name) if isinstance(q.graph_name, ox.NamedNode) else "" for q in quads}
+    return {q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "" for q in quads}
 
 
-def en_label(engine: EmbeddedEngine, concept: str) -> set[str]:
+def en_label(engine: QueryService, concept: str) -> set[str]:
     query = f"""{PREFIXES}
     SELECT ?label WHERE {{ <{concept}> skos:prefLabel ?label FILTER(LANG(?label) = "en") }}"""
     return {text(row["label"]) for row in engine.select(query).rows}
@@ -189,7 +189,7 @@ AWARDS = [
 award_cases = pytest.mark.parametrize("award", AWARDS, ids=[a.slug for a in AWARDS])
 
 
-def test_the_release_names_seven_awards(engine: EmbeddedEngine) -> None:
+def test_the_release_names_seven_awards(engine: QueryService) -> None:
     assert count(engine, "?x a mk:Award") == 7
     assert {a.iri for a in AWARDS} == {
         text(row["x"]) for row in engine.select(f"{PREFIXES} SELECT ?x {{ ?x a mk:Award }}").rows
@@ -197,25 +197,25 @@ def test_the_release_names_seven_awards(engine: EmbeddedEngine) -> None:
 
 
 @award_cases
-def test_award_recipient(engine: EmbeddedEngine, award: AwardFact) -> None:
+def test_award_recipient(engine: QueryService, award: AwardFact) -> None:
     """Who won the award?"""
     assert objects(engine, award.iri, "mk:recipient") == {award.recipient}
 
 
 @award_cases
-def test_award_competition(engine: EmbeddedEngine, award: AwardFact) -> None:
+def test_award_competition(engine: QueryService, award: AwardFact) -> None:
     """At which competition was the award won?"""
     assert objects(engine, award.iri, "mk:atEvent") == {award.competition}
 
 
 @award_cases
-def test_award_conferred_by(engine: EmbeddedEngine, award: AwardFact) -> None:
+def test_award_conferred_by(engine: QueryService, award: AwardFact) -> None:
     """Who conferred the award?"""
     assert objects(engine, award.iri, "mk:conferredBy") == {award.conferred_by}
 
 
 @award_cases
-def test_award_category(engine: EmbeddedEngine, award: AwardFact) -> None:
+def test_award_category(engine: QueryService, award: AwardFact) -> None:
     """In which category was the award won?"""
     categories = objects(engine, award.iri, "mk:category")
     assert len(categories) == 1
@@ -223,7 +223,7 @@ def test_award_category(engine: EmbeddedEngine, award: AwardFact) -> None:
 
 
 @award_cases
-def test_award_rank(ask: Ask, engine: EmbeddedEngine, award: AwardFact) -> None:
+def test_award_rank(ask: Ask, engine: QueryService, award: AwardFact) -> None:
     """At which rank? (an xsd:integer, and the matching rank concept)"""
     assert objects(engine, award.iri, "mk:rank") == {str(award.rank)}
     assert ask(f"<{award.iri}> mk:rank {award.rank:d}")  # a bare integer is an xsd:integer
@@ -231,27 +231,27 @@ def test_award_rank(ask: Ask, engine: EmbeddedEngine, award: AwardFact) -> None:
 
 
 @award_cases
-def test_award_year(ask: Ask, engine: EmbeddedEngine, award: AwardFact) -> None:
+def test_award_year(ask: Ask, engine: QueryService, award: AwardFact) -> None:
     """In which year?"""
     assert objects(engine, award.iri, "mk:year") == {"2023"}
     assert ask(f'<{award.iri}> mk:year "2023"^^xsd:gYear')
 
 
 @award_cases
-def test_award_winning_work(engine: EmbeddedEngine, award: AwardFact) -> None:
+def test_award_winning_work(engine: QueryService, award: AwardFact) -> None:
     """Which work won it? Only the AMH and JPRA campaign awards name one."""
     expected = set() if award.work is None else {award.work}
     assert objects(engine, award.iri, "mk:winningWork") == expected
 
 
 @award_cases
-def test_award_level(engine: EmbeddedEngine, award: AwardFact) -> None:
+def test_award_level(engine: QueryService, award: AwardFact) -> None:
     """At which level of entrants? Only the four JPRA awards state one."""
     expected = set() if award.level is None else {award.level}
     assert objects(engine, award.iri, "mk:level") == expected
 
 
-def test_the_level_is_regency_city_diskominfo(engine: EmbeddedEngine) -> None:
+def test_the_level_is_regency_city_diskominfo(engine: QueryService) -> None:
     assert en_label(engine, REGENCY_CITY_LEVEL) == {
         "Regency/City Communication and Information Service level"
     }
@@ -282,7 +282,7 @@ def test_recipient_received_award_by_inference(store: ox.Store, award: AwardFact
     ids=["AMH", "JPRA", "APW", "KIM-Hackathon"],
 )
 def test_competition_organizer(
-    ask: Ask, engine: EmbeddedEngine, competition: str, organizer: str, label: str
+    ask: Ask, engine: QueryService, competition: str, organizer: str, label: str
 ) -> None:
     """Who organised the competition?"""
     assert ask(f"<{competition}> a mk:AwardCompetition")
@@ -300,7 +300,7 @@ def test_competition_organizer(
     ],
     ids=["ministry", "diskominfo-jatim", "diskominfo-malang"],
 )
-def test_organization_names(engine: EmbeddedEngine, organization: str, english_name: str) -> None:
+def test_organization_names(engine: QueryService, organization: str, english_name: str) -> None:
     assert en_label(engine, organization) == {english_name}
 
 
@@ -333,7 +333,7 @@ class TestPosts:
     def test_post_holder_and_organization(
         self,
         ask: Ask,
-        engine: EmbeddedEngine,
+        engine: QueryService,
         post: str,
         holder: str,
         organization: str,
@@ -383,7 +383,7 @@ def test_wahyu_hidayat_name_and_titles(ask: Ask) -> None:
 
 
 @pytest.mark.parametrize("name", ["M. Nur Widianto", "Wiwid"])
-def test_widianto_is_also_called(engine: EmbeddedEngine, name: str) -> None:
+def test_widianto_is_also_called(engine: QueryService, name: str) -> None:
     """The release calls the head of Diskominfo 'M. Nur Widianto' and 'Wiwid'."""
     assert name in objects(engine, WIDIANTO, "schema:alternateName")
     assert name in objects(engine, WIDIANTO, "skos:altLabel")
@@ -398,7 +398,7 @@ def test_diskominfo_malang_is_part_of_the_city_government(ask: Ask) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_handover_assembly(ask: Ask, engine: EmbeddedEngine) -> None:
+def test_handover_assembly(ask: Ask, engine: QueryService) -> None:
     """When and where were the awards handed over, and by whom?"""
     assert ask(f'<{ASSEMBLY}> a mk:Assembly ; schema:startDate "2023-11-06"^^xsd:date')
     assert objects(engine, ASSEMBLY, "mk:venue") == {BALAI_KOTA}
@@ -409,7 +409,7 @@ def test_handover_assembly(ask: Ask, engine: EmbeddedEngine) -> None:
     }
 
 
-def test_all_seven_awards_handed_over(engine: EmbeddedEngine) -> None:
+def test_all_seven_awards_handed_over(engine: QueryService) -> None:
     assert objects(engine, ASSEMBLY, "mk:awardHandedOver") == {a.iri for a in AWARDS}
 
 
@@ -436,7 +436,7 @@ def test_balai_kota_malang(ask: Ask) -> None:
 )
 class TestKimLocation:
     def test_based_in_kelurahan(
-        self, ask: Ask, engine: EmbeddedEngine, kim: str, kelurahan: str, kecamatan: str
+        self, ask: Ask, engine: QueryService, kim: str, kelurahan: str, kecamatan: str
     ) -> None:
         """In which kelurahan is the KIM?"""
         assert ask(f"<{kim}> a mk:CommunityInformationGroup")
@@ -479,7 +479,7 @@ def test_kim_is_a_community_group_in_kota_malang(ask: Ask) -> None:
     ids=["kelurahan-with-kim", "kelurahan-count"],
 )
 def test_coverage_claim(
-    engine: EmbeddedEngine, measure: str, value: int, approximate: str, stated_as: str
+    engine: QueryService, measure: str, value: int, approximate: str, stated_as: str
 ) -> None:
     """What figure did Widianto state on 2023-11-06 for Kota Malang, and was it approximate?"""
     rows = engine.select(
@@ -501,7 +501,7 @@ def test_coverage_claim(
     ]
 
 
-def test_area_data_has_57_kelurahan_within_kota_malang(engine: EmbeddedEngine) -> None:
+def test_area_data_has_57_kelurahan_within_kota_malang(engine: QueryService) -> None:
     """57 kelurahan lie within Kota Malang, all by inference (each is asserted in a kecamatan)."""
     assert count(engine, f"?x a mk:Kelurahan ; mk:within <{KOTA_MALANG}>") == 57
     asserted = f"""?x a mk:Kelurahan .
@@ -514,7 +514,7 @@ def test_area_data_has_57_kelurahan_within_kota_malang(engine: EmbeddedEngine) -
 # --------------------------------------------------------------------------------------------
 
 
-def test_umkm_of_the_week_rubric(ask: Ask, engine: EmbeddedEngine) -> None:
+def test_umkm_of_the_week_rubric(ask: Ask, engine: QueryService) -> None:
     """The UMKM Of The Week rubric was a point in the assessment of AMH and JPRA."""
     assert ask(f'<{UMKM_OF_THE_WEEK}> a mk:Programme ; skos:prefLabel "UMKM Of The Week rubric"@en')
     assert objects(engine, UMKM_OF_THE_WEEK, "mk:assessedIn") == {AMH, JPRA}
@@ -548,13 +548,13 @@ QUOTATIONS = [
 ]
 
 
-def test_the_release_has_five_quotations(engine: EmbeddedEngine) -> None:
+def test_the_release_has_five_quotations(engine: QueryService) -> None:
     assert len(source_quotations()) == 5
     assert count(engine, "?x a mk:Quotation") == 5
 
 
 @pytest.mark.parametrize("slug", QUOTATIONS)
-def test_quotation_is_verbatim_and_attributed(engine: EmbeddedEngine, slug: str) -> None:
+def test_quotation_is_verbatim_and_attributed(engine: QueryService, slug: str) -> None:
     """Who said it, and is its text a whole passage of direct speech in the source?"""
     quotation = f"{ID}quotation/2023-11-06-{slug}"
     assert objects(engine, quotation, "mk:statedBy") == {WIDIANTO}
@@ -584,7 +584,7 @@ def test_quotation_is_verbatim_and_attributed(engine: EmbeddedEngine, slug: str)
     ],
     ids=["headline", "datePublished", "url", "publisher", "dateline", "writer", "editor"],
 )
-def test_article_metadata(engine: EmbeddedEngine, predicate: str, expected: str) -> None:
+def test_article_metadata(engine: QueryService, predicate: str, expected: str) -> None:
     assert objects(engine, ARTICLE, predicate) == {expected}
 
 
@@ -595,7 +595,7 @@ def test_article_is_a_press_release_published_on_2023_11_06(ask: Ask) -> None:
     )
 
 
-def test_article_body_is_the_source_text(engine: EmbeddedEngine) -> None:
+def test_article_body_is_the_source_text(engine: QueryService) -> None:
     source = shared_file(*SOURCE_TEXT).read_text(encoding="utf-8").strip()
     assert objects(engine, ARTICLE, "schema:articleBody") == {source}
 

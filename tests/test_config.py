@@ -31,7 +31,12 @@ def test_defaults() -> None:
         keep_builds=3,
         host="127.0.0.1",
         port=5000,
-        workers=2,
+        workers=4,
+        query_timeout=10.0,
+        max_rows=10_000,
+        max_query_bytes=65_536,
+        max_nesting=64,
+        query_memory_mb=1024,
     )
     assert REPOSITORY_ROOT == ROOT
 
@@ -56,7 +61,12 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         "MALANG_KG_KEEP_BUILDS": "5",
         "MALANG_KG_HOST": "0.0.0.0",
         "MALANG_KG_PORT": "8080",
-        "MALANG_KG_WORKERS": "4",
+        "MALANG_KG_WORKERS": "8",
+        "MALANG_KG_QUERY_TIMEOUT": "2.5",
+        "MALANG_KG_MAX_ROWS": "5",
+        "MALANG_KG_MAX_QUERY_BYTES": "1024",
+        "MALANG_KG_MAX_NESTING": "10",
+        "MALANG_KG_QUERY_MEMORY_MB": "256",
     }
     assert load_settings(environ=environ) == Settings(
         home=tmp_path,
@@ -66,7 +76,12 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         keep_builds=5,
         host="0.0.0.0",
         port=8080,
-        workers=4,
+        workers=8,
+        query_timeout=2.5,
+        max_rows=5,
+        max_query_bytes=1024,
+        max_nesting=10,
+        query_memory_mb=256,
     )
 
 

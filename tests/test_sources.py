@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 
-from malang_kg.engine.embedded import EmbeddedEngine
+from malang_kg.engine.service import QueryService
 from tests.conftest import ARTICLE, PREFIXES, Ask, shared_file
 
 SOURCE = ("sources", "press-release-2023-11-06.en.txt")
@@ -16,18 +15,18 @@ def text() -> str:
     return shared_file(*SOURCE).read_text(encoding="utf-8")
 
 
-def _values(engine: EmbeddedEngine, query: str) -> list[str]:
+def _values(engine: QueryService, query: str) -> list[str]:
     result = engine.select(PREFIXES + query)
     column = result.columns[0]
-    return [term.value for row in result.rows if not isinstance(term := row[column], ox.Triple)]
+    return [row[column].value for row in result.rows]
 
 
-def test_article_body_is_the_source_text(engine: EmbeddedEngine, text: str) -> None:
+def test_article_body_is_the_source_text(engine: QueryService, text: str) -> None:
     bodies = _values(engine, f"SELECT ?body WHERE {{ <{ARTICLE}> schema:articleBody ?body }}")
     assert bodies == [text]
 
 
-def test_every_quote_is_verbatim(engine: EmbeddedEngine, text: str) -> None:
+def test_every_quote_is_verbatim(engine: QueryService, text: str) -> None:
     quotes = _values(
         engine,
         "SELECT DISTINCT ?quote WHERE { { ?s oa:hasSelector/oa:exact ?quote } "
@@ -41,7 +40,7 @@ def test_every_quote_is_verbatim(engine: EmbeddedEngine, text: str) -> None:
 @pytest.mark.parametrize(
     "cls", ["Award", "Post", "AwardCompetition", "Assembly", "StatisticalClaim"]
 )
-def test_every_fact_is_traced_to_article_and_sentence(engine: EmbeddedEngine, cls: str) -> None:
+def test_every_fact_is_traced_to_article_and_sentence(engine: QueryService, cls: str) -> None:
     """Each award, post, event and figure from the release: the article, and a sentence of it."""
     untraced = _values(
         engine,
@@ -62,7 +61,7 @@ def test_every_fact_is_traced_to_article_and_sentence(engine: EmbeddedEngine, cl
     ("cls", "expected"),
     [("Award", 7), ("Post", 2), ("AwardCompetition", 4), ("Assembly", 1), ("Quotation", 5)],
 )
-def test_counts_from_the_release(engine: EmbeddedEngine, cls: str, expected: int) -> None:
+def test_counts_from_the_release(engine: QueryService, cls: str, expected: int) -> None:
     count = _values(engine, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a mk:{cls} }}")
     assert count == [str(expected)]
 

@@ -1,30 +1,83 @@
-"""Answering queries, whatever the store: one small interface that the web layer and the named
-queries use."""
+"""Answering queries, whatever the store: the types every part of the service shares.
+
+A query travels one path: ``QueryService.execute`` (``engine/service.py``) runs the guard
+(``engine/guard.py``: size, nesting, SERVICE/LOAD/updates, dataset) and then a backend: the
+embedded store answers in killable worker processes (``engine/workers.py``) with a deadline, a
+row limit and a memory cap. Results come back as plain, picklable values (``Term``) so that the
+web layer never depends on which store answered.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 
-import pyoxigraph as ox
+TermKind = Literal["uri", "bnode", "literal", "triple"]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Bindings = dict[ox.Variable, Term]
+
+class Term(NamedTuple):
+    """An RDF term as plain data. ``value`` is the IRI, the blank node id, the literal's lexical
+    form, or (kind ``triple``) the N-Triples form of a quoted triple."""
+
+    kind: TermKind
+    value: str
+    lang: str | None = None
+    datatype: str | None = None  # None for simple (xsd:string) and language-tagged literals
+
+    @classmethod
+    def uri(cls, value: str) -> Term:
+        return cls("uri", value)
+
+    @classmethod
+    def literal(cls, value: str, lang: str | None = None, datatype: str | None = None) -> Term:
+        if datatype == XSD_STRING:
+            datatype = None
+        return cls("literal", value, lang, None if lang else datatype)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Row = dict[str, Term]
 
 
 @dataclass(frozen=True)
 class SelectResult:
     columns: list[str]
-    rows: list[dict[str, Term]]  # a row holds only the columns bound in it
+    rows: list[Row]  # a row holds only the columns bound in it
+    truncated: bool = False  # True when the row limit cut the result
+    elapsed: float = 0.0  # seconds the engine took
 
 
-class Engine(Protocol):
-    @property
-    def build_id(self) -> str: ...
+@dataclass(frozen=True)
+class AskResult:
+    value: bool
+    elapsed: float = 0.0
 
-    @property
-    def triples(self) -> int: ...
 
-    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult: ...
+@dataclass(frozen=True)
+class GraphResult:
+    """The triples of a CONSTRUCT or DESCRIBE query."""
 
-    def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
+    triples: list[tuple[Term, Term, Term]]
+    truncated: bool = False
+    elapsed: float = 0.0
+
+
+QueryResult = SelectResult | AskResult | GraphResult
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query as a client asked it. ``default_graphs``/``named_graphs`` are the protocol's
+    ``default-graph-uri``/``named-graph-uri`` (None: not given). ``bindings`` bind variables by
+    value (the query must project them)."""
+
+    text: str
+    bindings: dict[str, Term] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    timeout: float | None = None  # seconds; None: the service's MALANG_KG_QUERY_TIMEOUT
+    max_rows: int | None = None  # None: the service's MALANG_KG_MAX_ROWS

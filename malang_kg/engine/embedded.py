@@ -1,29 +1,154 @@
-"""The embedded engine: pyoxigraph, in memory, over the current build.
+"""The embedded backend: pyoxigraph, in memory, over the current build.
 
-An in-memory store answered scans 3-12x faster than one opened from disk, so the build's
-N-Quads dump is loaded into memory; the default graph is the union of all named graphs.
+An in-memory store answered scans 3-12x faster than one opened from disk, so the build's N-Quads
+dump is loaded into memory once (before gunicorn forks its workers, which then share it). Queries
+run in a ``QueryProcess``; the default graph is the union of all named graphs unless the query or
+the request names its own dataset.
 """
 
 from __future__ import annotations
 
+import re
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from malang_kg.builds import DATASET_FILE, Manifest, current_build_dir, read_manifest
-from malang_kg.engine import Bindings, SelectResult
+from malang_kg.engine import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    Row,
+    SelectResult,
+    Term,
+)
+from malang_kg.engine.errors import QueryError, QuerySyntaxError
+from malang_kg.engine.workers import QueryProcess
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-class EmbeddedEngine:
-    def __init__(self, build_dir: Path) -> None:
+@dataclass(frozen=True)
+class Job:
+    """What a query process needs to answer one query (picklable)."""
+
+    text: str
+    bindings: dict[str, Term]
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    union_default_graph: bool
+    max_rows: int
+
+
+def from_oxigraph(term: OxTerm) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.language, term.datatype.value)
+    return Term("triple", str(term))
+
+
+def to_oxigraph(term: Term) -> OxTerm:
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.kind == "literal":
+        if term.lang:
+            return ox.Literal(term.value, language=term.lang)
+        if term.datatype:
+            return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(term.value)
+    raise ValueError(f"cannot bind a {term.kind} term")
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def describe_syntax_error(error: SyntaxError) -> str:
+    """Oxigraph's parser says ``error at LINE:COLUMN: WHAT``; say it in plain words."""
+    text = str(error).strip()
+    match = _POSITION.match(text)
+    if match:
+        line, column, what = match.groups()
+        return f"syntax error at line {line}, column {column}: {what.strip()[:300]}"
+    return f"syntax error: {text[:300]}"
+
+
+def answer(store: ox.Store, job: Job) -> QueryResult:
+    """Run one job on ``store`` (inside a query process)."""
+    started = time.perf_counter()
+    options: dict[str, object] = {}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    else:
+        options["use_default_graph_as_union"] = job.union_default_graph
+    if job.bindings:
+        options["substitutions"] = {
+            ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()
+        }
+    try:
+        result = store.query(job.text, **options)  # type: ignore[arg-type]
+    except SyntaxError as error:
+        raise QuerySyntaxError(describe_syntax_error(error)) from None
+    except (ValueError, RuntimeError) as error:
+        raise QueryError(f"the query cannot be run: {str(error)[:300]}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return AskResult(bool(result), time.perf_counter() - started)
+    if isinstance(result, ox.QuerySolutions):
+        columns = [variable.value for variable in result.variables]
+        rows: list[Row] = []
+        truncated = False
+        for solution in result:
+            if len(rows) == job.max_rows:
+                truncated = True
+                break
+            row = {}
+            for column in columns:
+                value = solution[column]
+                if value is not None:
+                    row[column] = from_oxigraph(value)
+            rows.append(row)
+        return SelectResult(columns, rows, truncated, time.perf_counter() - started)
+    triples: list[tuple[Term, Term, Term]] = []
+    truncated = False
+    for triple in result:
+        if len(triples) == job.max_rows:
+            truncated = True
+            break
+        triples.append(
+            (
+                from_oxigraph(triple.subject),
+                from_oxigraph(triple.predicate),
+                from_oxigraph(triple.object),
+            )
+        )
+    return GraphResult(triples, truncated, time.perf_counter() - started)
+
+
+class EmbeddedBackend:
+    def __init__(self, build_dir: Path, memory_mb: int = 1024) -> None:
         self.build_dir = build_dir
         self.manifest: Manifest = read_manifest(build_dir)
         self.store = ox.Store()
         self.store.load(path=build_dir / DATASET_FILE, format=ox.RdfFormat.N_QUADS)
+        self._triples = len(self.store)
+        self._graphs = tuple(
+            sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        )
+        self.process = QueryProcess(self._answer, memory_mb)
 
     @classmethod
-    def from_store(cls, store: Path) -> EmbeddedEngine:
-        return cls(current_build_dir(store))
+    def from_store(cls, store: Path, memory_mb: int = 1024) -> EmbeddedBackend:
+        return cls(current_build_dir(store), memory_mb)
+
+    def _answer(self, job: Job) -> QueryResult:
+        return answer(self.store, job)
 
     @property
     def build_id(self) -> str:
@@ -31,30 +156,12 @@ class EmbeddedEngine:
 
     @property
     def triples(self) -> int:
-        return len(self.store)
+        return self._triples
 
-    def _query(self, query: str, bindings: Bindings | None) -> object:
-        return self.store.query(
-            query, use_default_graph_as_union=True, substitutions=bindings or None
-        )
+    @property
+    def graphs(self) -> tuple[str, ...]:
+        return self._graphs
 
-    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
-        result = self._query(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise ValueError("not a SELECT query")
-        columns = [variable.value for variable in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for column in columns:
-                value = solution[column]
-                if value is not None:
-                    row[column] = value
-            rows.append(row)
-        return SelectResult(columns, rows)
-
-    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        result = self._query(query, bindings)
-        if not isinstance(result, ox.QueryBoolean):
-            raise ValueError("not an ASK query")
-        return bool(result)
+    def run(self, job: Job, timeout: float) -> QueryResult:
+        result: QueryResult = self.process.run(job, timeout)
+        return result

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import current_app
 
 from malang_kg.config import Settings
-from malang_kg.engine import Engine
+from malang_kg.engine.service import QueryService
 from malang_kg.queries import NamedQuery
 
 
-def engine() -> Engine:
-    value: Engine = current_app.config["MALANG_KG_ENGINE"]
+def engine() -> QueryService:
+    value: QueryService = current_app.config["MALANG_KG_ENGINE"]
     return value
 
 

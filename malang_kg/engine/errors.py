@@ -1,0 +1,43 @@
+"""Why a query was not answered, each with the HTTP status it means. The web layer maps these in
+one place; their messages are written for the client and never carry engine internals."""
+
+from __future__ import annotations
+
+
+class QueryError(Exception):
+    status = 400
+    title = "Bad Request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class QueryRejected(QueryError):
+    """The guard refused the query (forbidden operation, nesting, unknown graph, bad encoding)."""
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse; the message says where."""
+
+
+class QueryTooLarge(QueryError):
+    status = 413
+    title = "Payload Too Large"
+
+
+class QueryTimeout(QueryError):
+    status = 503
+    title = "Service Unavailable"
+
+
+class QueryResourceExceeded(QueryError):
+    """The query needed more memory than a query may use, or its process died."""
+
+    status = 503
+    title = "Service Unavailable"
+
+
+class BackendUnavailable(QueryError):
+    status = 503
+    title = "Service Unavailable"

@@ -1,0 +1,129 @@
+"""Killable query processes: the only way to stop a query for sure.
+
+Neither pyoxigraph nor rdflib can interrupt a running query, and SIGALRM does not stop pyoxigraph
+inside an aggregate. So each serving process keeps one child process, forked from it (sharing the
+loaded store copy-on-write), that answers its queries. The parent waits for an answer up to the
+deadline; past it, or if the child dies (memory cap, crash), the child is killed and a fresh one
+is forked for the next query. gunicorn's sync workers are single-threaded, so the fork is safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from malang_kg.engine.errors import QueryError, QueryResourceExceeded, QueryTimeout
+
+log = logging.getLogger(__name__)
+_FORK = multiprocessing.get_context("fork")
+
+
+def _virtual_memory_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _serve(connection: Connection, answer: Callable[[Any], Any], memory_bytes: int) -> None:
+    """The child's loop: receive a job, answer it, send ("ok", result) or ("error", QueryError)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    limit = _virtual_memory_bytes() + memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            reply: tuple[str, Any] = ("ok", answer(job))
+        except QueryError as error:
+            reply = ("error", error)
+        except MemoryError:
+            reply = ("error", QueryResourceExceeded(_memory_message(memory_bytes)))
+        except Exception:
+            log.exception("query failed in the query process")
+            reply = ("error", QueryError("the query could not be evaluated"))
+        try:
+            connection.send(reply)
+        except MemoryError:
+            connection.send(("error", QueryResourceExceeded(_memory_message(memory_bytes))))
+
+
+def _memory_message(memory_bytes: int) -> str:
+    return f"the query needed more than the {memory_bytes // 2**20} MiB a query may use"
+
+
+class QueryProcess:
+    """A child process answering jobs with ``answer``; replaced when killed or dead.
+
+    One per serving process: ``run`` is serialised by a lock and the child is re-forked after the
+    serving process itself has been forked (gunicorn forks its workers from the master).
+    """
+
+    def __init__(self, answer: Callable[[Any], Any], memory_mb: int) -> None:
+        self._answer = answer
+        self._memory_bytes = memory_mb * 2**20
+        self._lock = threading.Lock()
+        self._owner = -1
+        self._process: Any = None
+        self._connection: Connection | None = None
+        self.restarts = 0
+
+    def _start(self) -> Connection:
+        parent, child = _FORK.Pipe()
+        process = _FORK.Process(
+            target=_serve, args=(child, self._answer, self._memory_bytes), daemon=True
+        )
+        process.start()
+        child.close()
+        self._process, self._connection, self._owner = process, parent, os.getpid()
+        return parent
+
+    def _connection_for_this_process(self) -> Connection:
+        if self._connection is None or self._owner != os.getpid():
+            return self._start()
+        return self._connection
+
+    def _kill(self) -> None:
+        if self._process is not None and self._owner == os.getpid():
+            if self._process.is_alive():
+                os.kill(self._process.pid, signal.SIGKILL)
+            self._process.join(timeout=5)
+        if self._connection is not None:
+            self._connection.close()
+        self._process, self._connection = None, None
+        self.restarts += 1
+
+    def run(self, job: Any, timeout: float) -> Any:
+        with self._lock:
+            connection = self._connection_for_this_process()
+            try:
+                connection.send(job)
+                if not connection.poll(timeout):
+                    self._kill()
+                    raise QueryTimeout(
+                        f"the query took longer than the {timeout:g} s a query may run, and was "
+                        "stopped; make it more selective or add a LIMIT"
+                    )
+                status, payload = connection.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                self._kill()
+                raise QueryResourceExceeded(
+                    f"the query's process stopped: it probably needed more than the "
+                    f"{self._memory_bytes // 2**20} MiB a query may use"
+                ) from None
+        if status == "error":
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        with self._lock:
+            if self._process is not None:
+                self._kill()

@@ -1,0 +1,110 @@
+"""The query service over the real build: datasets, limits, and query processes that are killed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from malang_kg.engine import AskResult, GraphResult, QueryRequest, SelectResult, Term
+from malang_kg.engine.embedded import EmbeddedBackend
+from malang_kg.engine.errors import (
+    QueryRejected,
+    QueryResourceExceeded,
+    QuerySyntaxError,
+    QueryTimeout,
+)
+from malang_kg.engine.service import Limits, QueryService
+from tests.conftest import BASE, ID
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+AREAS = BASE + "graph/data/areas"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture
+def tight(engine: QueryService) -> QueryService:
+    """The same backend with a 1 s limit, 5 rows and 128 MiB per query."""
+    return QueryService(engine.backend, Limits(timeout=1.0, max_rows=5, memory_mb=128))
+
+
+def _count(result: object) -> int:
+    assert isinstance(result, SelectResult)
+    return int(result.rows[0]["n"].value)
+
+
+def test_the_default_graph_is_the_union(engine: QueryService) -> None:
+    assert _count(engine.execute(QueryRequest(COUNT))) == engine.triples
+
+
+def test_from_and_protocol_datasets_select_our_graphs(engine: QueryService) -> None:
+    from_areas = f"SELECT (COUNT(*) AS ?n) FROM <{AREAS}> WHERE {{ ?s ?p ?o }}"
+    areas = _count(engine.execute(QueryRequest(from_areas)))
+    assert 0 < areas < engine.triples
+    assert _count(engine.execute(QueryRequest(COUNT, default_graphs=(AREAS,)))) == areas
+    named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert _count(engine.execute(QueryRequest(named, named_graphs=(AREAS,)))) == areas
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        QueryRequest("SELECT * FROM <http://127.0.0.1:9/data> WHERE { ?s ?p ?o }"),
+        QueryRequest("SELECT * FROM NAMED <http://127.0.0.1:9/data> WHERE { ?s ?p ?o }"),
+        QueryRequest(COUNT, default_graphs=("http://127.0.0.1:9/data",)),
+        QueryRequest(COUNT, named_graphs=("http://127.0.0.1:9/data",)),
+    ],
+)
+def test_unknown_graphs_are_refused(engine: QueryService, request_: QueryRequest) -> None:
+    with pytest.raises(QueryRejected, match="is not a graph of this dataset"):
+        engine.execute(request_)
+
+
+def test_forms(engine: QueryService) -> None:
+    ask = engine.execute(QueryRequest(f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}"))
+    assert isinstance(ask, AskResult) and ask.value
+    graph = engine.execute(QueryRequest(f"DESCRIBE <{ID}kelurahan/samaan>"))
+    assert isinstance(graph, GraphResult)
+    assert Term.uri(f"{ID}kelurahan/samaan") in {s for s, _, _ in graph.triples}
+
+
+def test_syntax_errors_say_where(engine: QueryService) -> None:
+    with pytest.raises(QuerySyntaxError, match=r"syntax error at line 2, column \d+"):
+        engine.execute(QueryRequest("SELECT * WHERE {\n ?s ?p ?o ?x }"))
+
+
+def test_row_limit_cuts_and_says_so(tight: QueryService) -> None:
+    result = tight.execute(QueryRequest("SELECT * WHERE { ?s ?p ?o }"))
+    assert isinstance(result, SelectResult)
+    assert len(result.rows) == 5 and result.truncated
+    graph = tight.execute(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }"))
+    assert isinstance(graph, GraphResult) and len(graph.triples) == 5 and graph.truncated
+
+
+def test_timeout_kills_the_query_and_the_next_one_runs(tight: QueryService) -> None:
+    backend = tight.backend
+    assert isinstance(backend, EmbeddedBackend)
+    restarts = backend.process.restarts
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="longer than the 1 s"):
+        tight.execute(QueryRequest(CARTESIAN))
+    assert time.monotonic() - started < 3.0
+    assert backend.process.restarts == restarts + 1
+    assert tight.ask(f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}")
+
+
+def test_memory_cap_stops_a_greedy_query(tight: QueryService) -> None:
+    greedy = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . "
+        "BIND (CONCAT(STR(?a), STR(?c), STR(?d), STR(?f)) AS ?x) } GROUP BY ?x"
+    )
+    with pytest.raises((QueryResourceExceeded, QueryTimeout)):
+        tight.execute(QueryRequest(greedy))
+    assert tight.ask(f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}")
+
+
+def test_bindings_are_values_not_text(engine: QueryService) -> None:
+    query = "SELECT ?label ?x WHERE { ?k <http://www.w3.org/2004/02/skos/core#prefLabel> ?x }"
+    hostile = Term.literal('Samaan" } ; DROP ALL ; #')
+    result = engine.execute(QueryRequest(query, {"x": hostile}))
+    assert isinstance(result, SelectResult) and result.rows == []
