@@ -21,6 +21,22 @@ from malang_kg.config import Settings
 from malang_kg.web import create_app
 
 
+SERVE_FLAGS = (
+    "HOST",
+    "PORT",
+    "WORKERS",
+    "STORE",
+    "BASE_IRI",
+    "DATA_DIR",
+    "KEEP_BUILDS",
+    "QUERY_TIMEOUT",
+    "MAX_ROWS",
+    "MAX_QUERY_BYTES",
+    "MAX_NESTING",
+    "QUERY_MEMORY_MB",
+)
+
+
 class Server(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
     def __init__(self, app: Flask, options: dict[str, Any]) -> None:
         self.application = app
@@ -55,6 +71,8 @@ def _serve(args: argparse.Namespace) -> int:
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
         "preload_app": True,
+        "worker_class": "sync",  # one request at a time: the query process fork stays safe
+        "timeout": int(settings.query_timeout) + 30,  # a query is stopped long before this
         "accesslog": "-",
         "graceful_timeout": 10,
     }
@@ -69,7 +87,5 @@ def register(subparsers: Subparsers) -> None:
         help="serve the current build over HTTP with gunicorn (building first if there is none)",
         description="Serve the current build with gunicorn's worker processes.",
     )
-    add_settings_flags(
-        parser, "HOST", "PORT", "WORKERS", "STORE", "BASE_IRI", "DATA_DIR", "KEEP_BUILDS"
-    )
+    add_settings_flags(parser, *SERVE_FLAGS)
     parser.set_defaults(handler=_serve)
