@@ -20,7 +20,6 @@ from malang_kg.cli import Subparsers, add_settings_flags, settings_from_args
 from malang_kg.config import Settings
 from malang_kg.web import create_app
 
-
 SERVE_FLAGS = (
     "HOST",
     "PORT",
@@ -73,6 +72,10 @@ def _serve(args: argparse.Namespace) -> int:
         "preload_app": True,
         "worker_class": "sync",  # one request at a time: the query process fork stays safe
         "timeout": int(settings.query_timeout) + 30,  # a query is stopped long before this
+        # gunicorn caps request lines at 8,190 bytes unless the limit is 0 (then 1 MiB). A GET
+        # /sparql?query= may be as long as MAX_QUERY_BYTES percent-encoded, and the app answers
+        # 413 past MAX_QUERY_BYTES itself, so the line limit is lifted to gunicorn's 1 MiB.
+        "limit_request_line": 0,
         "accesslog": "-",
         "graceful_timeout": 10,
     }

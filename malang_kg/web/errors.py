@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from malang_kg.engine.errors import QueryError
 
 
 def _wants_html() -> bool:
@@ -14,23 +16,53 @@ def _wants_html() -> bool:
     )
 
 
-def _respond(error: HTTPException) -> Response | tuple[str, int]:
-    status = error.code or 500
-    message = error.description or error.name
+def _wants_json() -> bool:
+    accept = request.accept_mimetypes
+    return (
+        not accept
+        or accept["application/json"] > 0
+        or any(value.endswith("+json") for value in accept.values())
+    )
+
+
+def _message(
+    status: int, title: str, message: str, plain_text: bool = False
+) -> Response | tuple[str, int]:
     if _wants_html():
         return render_template(
-            "site/error.html", status=status, title=error.name, message=message
+            "site/error.html", status=status, title=title, message=message
         ), status
-    response = jsonify({"error": error.name, "status": status, "message": message})
+    if plain_text and not _wants_json():
+        return Response(f"{status} {title}\n\n{message}\n", status=status, mimetype="text/plain")
+    response = jsonify({"error": title, "status": status, "message": message})
     response.status_code = status
     return response
 
 
+def _respond(error: HTTPException) -> Response:
+    status = error.code or 500
+    response = current_app.make_response(
+        _message(status, error.name, error.description or error.name)
+    )
+    # Keep what the exception says beyond its body, e.g. ``Allow`` on a 405.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers.add(name, value)
+    return response
+
+
+def _query_error(error: QueryError) -> Response | tuple[str, int]:
+    """A refused query: HTML for browsers, JSON for API clients, plain text for the rest (a
+    client asking for CSV or Turtle). The message is written for the client already."""
+    return _message(error.status, error.title, error.message, plain_text=True)
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _respond)
+    app.register_error_handler(QueryError, _query_error)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response | tuple[str, int]:
+    def _unexpected(error: Exception) -> Response:
         app.logger.exception("unhandled error", exc_info=error)
         return _respond(
             InternalServerError("The server met an unexpected error; it has been logged.")

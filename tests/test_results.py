@@ -1,0 +1,242 @@
+"""Serialising query results: SPARQL JSON/XML/CSV/TSV by hand, graphs through pyoxigraph; each
+read back with pyoxigraph where the format allows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pyoxigraph as ox
+import pytest
+
+from malang_kg import negotiation as neg
+from malang_kg.engine import AskResult, GraphResult, SelectResult, Term
+from malang_kg.results import (
+    SerializationError,
+    from_ox,
+    nt_term,
+    serialize,
+    to_csv,
+    to_json,
+    to_ox,
+    to_tsv,
+    to_xml,
+)
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+EX = "http://example.org/"
+TRIPLE = Term("triple", f'<{EX}s> <{EX}p> "o"@en')
+NESTED = Term("triple", f"<{EX}s> <{EX}p> <<( _:b1 <{EX}q> <{EX}o> )>>")
+
+TERMS: dict[str, Term] = {
+    "iri": Term.uri(EX + "a?b=c&d='e'"),
+    "bnode": Term("bnode", "b0"),
+    "plain": Term.literal('tab\there, "quotes", comma, new\nline \\ back <tag> & é 🙂'),
+    "lang": Term.literal("Kota Malang", lang="id"),
+    "typed": Term.literal("57", datatype=XSD + "integer"),
+    "date": Term.literal("2023-11-06", datatype=XSD + "date"),
+    "empty": Term.literal(""),
+    "triple": TRIPLE,
+    "nested": NESTED,
+}
+COLUMNS = [*TERMS, "unbound"]
+SELECT = SelectResult(
+    columns=COLUMNS,
+    rows=[
+        dict(TERMS),
+        {"iri": Term.uri(EX + "only")},
+        {},
+    ],
+)
+
+
+def ox_row(row: dict[str, Term]) -> dict[str, object]:
+    return {name: to_ox(term) for name, term in row.items()}
+
+
+def solutions(
+    data: bytes, format: ox.QueryResultsFormat
+) -> tuple[list[str], list[dict[str, object]]]:
+    parsed = ox.parse_query_results(data, format=format)
+    assert isinstance(parsed, ox.QuerySolutions)
+    columns = [variable.value for variable in parsed.variables]
+    rows = []
+    for solution in parsed:
+        rows.append({c: solution[c] for c in columns if solution[c] is not None})
+    return columns, rows
+
+
+@pytest.mark.parametrize(
+    ("writer", "format"),
+    [
+        (to_json, ox.QueryResultsFormat.JSON),
+        (to_xml, ox.QueryResultsFormat.XML),
+        (to_tsv, ox.QueryResultsFormat.TSV),
+    ],
+)
+def test_select_round_trips_through_pyoxigraph(
+    writer: object, format: ox.QueryResultsFormat
+) -> None:
+    assert callable(writer)
+    columns, rows = solutions(writer(SELECT), format)
+    assert columns == COLUMNS
+    assert rows == [ox_row(row) for row in SELECT.rows]
+
+
+@pytest.mark.parametrize(
+    ("writer", "format"),
+    [
+        (to_json, ox.QueryResultsFormat.JSON),
+        (to_xml, ox.QueryResultsFormat.XML),
+        (to_tsv, ox.QueryResultsFormat.TSV),
+    ],
+)
+@pytest.mark.parametrize("value", [True, False])
+def test_ask_round_trips(writer: object, format: ox.QueryResultsFormat, value: bool) -> None:
+    assert callable(writer)
+    parsed = ox.parse_query_results(writer(AskResult(value)), format=format)
+    assert isinstance(parsed, ox.QueryBoolean) and bool(parsed) is value
+
+
+def test_json_is_the_w3c_shape() -> None:
+    document = json.loads(to_json(SELECT))
+    assert document["head"] == {"vars": COLUMNS}
+    first = document["results"]["bindings"][0]
+    assert first["iri"] == {"type": "uri", "value": EX + "a?b=c&d='e'"}
+    assert first["bnode"] == {"type": "bnode", "value": "b0"}
+    assert first["lang"] == {"type": "literal", "value": "Kota Malang", "xml:lang": "id"}
+    assert first["typed"] == {"type": "literal", "value": "57", "datatype": XSD + "integer"}
+    assert first["empty"] == {"type": "literal", "value": ""}
+    assert first["triple"] == {
+        "type": "triple",
+        "value": {
+            "subject": {"type": "uri", "value": EX + "s"},
+            "predicate": {"type": "uri", "value": EX + "p"},
+            "object": {"type": "literal", "value": "o", "xml:lang": "en"},
+        },
+    }
+    assert first["nested"]["value"]["object"]["type"] == "triple"
+    assert "unbound" not in first
+    assert document["results"]["bindings"][2] == {}
+    assert json.loads(to_json(AskResult(True))) == {"head": {}, "boolean": True}
+
+
+def test_xml_is_well_formed_and_escaped() -> None:
+    ns = "{http://www.w3.org/2005/sparql-results#}"
+    root = ET.fromstring(to_xml(SELECT))
+    assert [v.get("name") for v in root.iter(ns + "variable")] == COLUMNS
+    bindings = {b.get("name"): b for b in root.find(ns + "results")[0]}  # type: ignore[index]
+    assert bindings["iri"][0].text == EX + "a?b=c&d='e'"
+    assert bindings["plain"][0].text == TERMS["plain"].value
+    assert bindings["lang"][0].get("{http://www.w3.org/XML/1998/namespace}lang") == "id"
+    assert bindings["typed"][0].get("datatype") == XSD + "integer"
+    assert bindings["triple"][0].tag == ns + "triple"
+    ask = ET.fromstring(to_xml(AskResult(False)))
+    assert ask.find(ns + "boolean") is not None and ask.find(ns + "boolean").text == "false"  # type: ignore[union-attr]
+
+
+def test_csv_plain_values_and_crlf() -> None:
+    data = to_csv(SELECT)
+    assert data.startswith(b"iri,bnode,plain,lang,typed,date,empty,triple,nested,unbound\r\n")
+    assert data.count(b"\r\n") == 4  # header and three rows; the newline in a value is quoted
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[1][:7] == [
+        EX + "a?b=c&d='e'",
+        "_:b0",
+        TERMS["plain"].value,
+        "Kota Malang",  # no language tag in CSV
+        "57",  # no datatype in CSV
+        "2023-11-06",
+        "",
+    ]
+    assert rows[1][7] == f'<<( <{EX}s> <{EX}p> "o"@en )>>'
+    assert rows[2] == [EX + "only"] + [""] * 9
+    assert rows[3] == [""] * 10
+    assert to_csv(AskResult(True)) == b"true\r\n"
+
+
+def test_tsv_uses_term_syntax_and_escapes() -> None:
+    lines = to_tsv(SELECT).decode("utf-8").split("\n")
+    assert lines[0] == "\t".join("?" + c for c in COLUMNS)
+    cells = lines[1].split("\t")
+    assert len(cells) == len(COLUMNS)
+    assert cells[0] == f"<{EX}a?b=c&d='e'>"
+    assert cells[2] == '"tab\\there, \\"quotes\\", comma, new\\nline \\\\ back <tag> & é 🙂"'
+    assert cells[3] == '"Kota Malang"@id'
+    assert cells[4] == f'"57"^^<{XSD}integer>'
+    assert lines[2] == f"<{EX}only>" + "\t" * 9
+    assert lines[3] == "\t" * 9 and lines[4] == ""
+
+
+@pytest.mark.parametrize("term", list(TERMS.values()))
+def test_terms_convert_both_ways(term: Term) -> None:
+    back = from_ox(to_ox(term))
+    if term.kind == "triple":
+        assert to_ox(back) == to_ox(term)
+    else:
+        assert back == term
+
+
+def test_nt_term() -> None:
+    assert nt_term(Term.literal('a"b', lang="en")) == '"a\\"b"@en'
+    assert nt_term(Term("bnode", "x")) == "_:x"
+    assert nt_term(TRIPLE) == f'<<( <{EX}s> <{EX}p> "o"@en )>>'
+
+
+GRAPH = GraphResult(
+    [
+        (Term.uri(EX + "s"), Term.uri(EX + "p"), TERMS["lang"]),
+        (Term.uri(EX + "s"), Term.uri(EX + "p"), TERMS["plain"]),
+        (Term("bnode", "b0"), Term.uri(EX + "q"), TERMS["typed"]),
+        (Term.uri(EX + "s"), Term.uri("https://w3id.org/malang-kg/ontology#x"), Term.uri(EX + "o")),
+    ]
+)
+GRAPH_FORMATS = [
+    (neg.TURTLE, ox.RdfFormat.TURTLE),
+    (neg.N_TRIPLES, ox.RdfFormat.N_TRIPLES),
+    (neg.JSON_LD, ox.RdfFormat.JSON_LD),
+    (neg.RDF_XML, ox.RdfFormat.RDF_XML),
+    (neg.TRIG, ox.RdfFormat.TRIG),
+    (neg.N_QUADS, ox.RdfFormat.N_QUADS),
+]
+
+
+def isomorphic(data: bytes, format: ox.RdfFormat, expected: GraphResult) -> bool:
+    parsed = ox.Dataset(ox.parse(data, format=format))
+    wanted = ox.Dataset(
+        ox.Quad(*(to_ox(t) for t in triple))  # type: ignore[arg-type]
+        for triple in expected.triples
+    )
+    parsed.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    wanted.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return parsed == wanted
+
+
+@pytest.mark.parametrize(("media", "format"), GRAPH_FORMATS)
+def test_graph_formats_round_trip(media: neg.MediaType, format: ox.RdfFormat) -> None:
+    assert isomorphic(serialize(GRAPH, media), format, GRAPH)
+
+
+def test_turtle_uses_project_prefixes() -> None:
+    assert b"@prefix mk: <https://w3id.org/malang-kg/ontology#>" in serialize(GRAPH, neg.TURTLE)
+
+
+def test_triple_terms_in_graphs() -> None:
+    graph = GraphResult([(Term.uri(EX + "s"), Term.uri(EX + "says"), TRIPLE)])
+    assert isomorphic(serialize(graph, neg.TURTLE), ox.RdfFormat.TURTLE, graph)
+    with pytest.raises(SerializationError, match="Turtle"):
+        serialize(graph, neg.JSON_LD)
+
+
+def test_dispatch_by_media_type() -> None:
+    assert serialize(SELECT, neg.JSON) == to_json(SELECT)
+    assert serialize(SELECT, neg.XML) == to_xml(SELECT)
+    assert serialize(AskResult(True), neg.CSV) == b"true\r\n"
+    with pytest.raises(SerializationError):
+        serialize(SELECT, neg.HTML)
+    with pytest.raises(SerializationError):
+        serialize(SELECT, neg.TURTLE)
+    with pytest.raises(SerializationError):
+        serialize(GRAPH, neg.CSV)
