@@ -105,13 +105,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         name="WORKERS",
-        default="4",
-        help="Number of WSGI server worker processes (at least 1). Each answers one request at a "
-        "time and runs its queries in a query process of its own, so a runaway query holds one "
-        "worker while the others keep answering.",
+        default="2",
+        help="Number of WSGI server worker processes (at least 1); they share one copy of the "
+        "store.",
         cli_flag="--workers",
         kind="int",
         minimum=1,
+    ),
+    Setting(
+        name="THREADS",
+        default="4",
+        help="Request threads per worker (at least 1). Each thread runs its queries in a query "
+        "process of its own, so a runaway query holds one thread while the others keep "
+        "answering; idle or slow connections wait in the worker's poller, not in a thread.",
+        cli_flag="--threads",
+        kind="int",
+        minimum=1,
+        maximum=64,
     ),
     Setting(
         name="QUERY_TIMEOUT",
@@ -176,6 +186,7 @@ class Settings:
     host: str
     port: int
     workers: int
+    threads: int
     query_timeout: float
     max_rows: int
     max_query_bytes: int

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
 
 from malang_kg.build.pipeline import run_build
 from malang_kg.build.sources import BuildError
@@ -24,6 +25,7 @@ SERVE_FLAGS = (
     "HOST",
     "PORT",
     "WORKERS",
+    "THREADS",
     "STORE",
     "BASE_IRI",
     "DATA_DIR",
@@ -50,6 +52,22 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hin
         return self.application
 
 
+# gthread hands a new connection to a request thread, which waits up to this long for the
+# request's first bytes before parking the connection in the poller. gunicorn hard-codes 5 s, so
+# N idle connections held every thread for 5 s each (20 idle sockets: /health took 20 s). Half a
+# second keeps threads for clients that are actually talking.
+IDLE_CONNECTION_WAIT = 0.5
+
+
+def _start_query_processes(worker: Any) -> None:
+    """gunicorn hook, in each worker before its threads start: fork its query processes now,
+    while the worker is single-threaded."""
+    engine = worker.wsgi.config["MALANG_KG_ENGINE"]
+    start = getattr(engine.backend, "start", None)
+    if start is not None:
+        start()
+
+
 def ensure_build(settings: Settings) -> None:
     try:
         current_build_dir(settings.store)
@@ -66,11 +84,16 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"build failed: {error}", file=sys.stderr)
         return 1
     app = create_app(settings)
+    gthread.DEFAULT_WORKER_DATA_TIMEOUT = IDLE_CONNECTION_WAIT
     options = {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
         "preload_app": True,
-        "worker_class": "sync",  # one request at a time: the query process fork stays safe
+        # gthread: idle and slow connections wait in the worker's poller, not in a thread (sync
+        # workers were held by idle sockets until gunicorn's timeout).
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        "post_worker_init": _start_query_processes,
         "timeout": int(settings.query_timeout) + 30,  # a query is stopped long before this
         # gunicorn caps request lines at 8,190 bytes unless the limit is 0 (then 1 MiB). A GET
         # /sparql?query= may be as long as MAX_QUERY_BYTES percent-encoded, and the app answers

@@ -84,12 +84,12 @@ def test_row_limit_cuts_and_says_so(tight: QueryService) -> None:
 def test_timeout_kills_the_query_and_the_next_one_runs(tight: QueryService) -> None:
     backend = tight.backend
     assert isinstance(backend, EmbeddedBackend)
-    restarts = backend.process.restarts
+    restarts = backend.pool.restarts
     started = time.monotonic()
-    with pytest.raises(QueryTimeout, match="longer than the 1 s"):
+    with pytest.raises(QueryTimeout, match="timed out"):
         tight.execute(QueryRequest(CARTESIAN))
     assert time.monotonic() - started < 3.0
-    assert backend.process.restarts == restarts + 1
+    assert backend.pool.restarts == restarts + 1
     assert tight.ask(f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}")
 
 

@@ -2,8 +2,8 @@
 
 An in-memory store answered scans 3-12x faster than one opened from disk, so the build's N-Quads
 dump is loaded into memory once (before gunicorn forks its workers, which then share it). Queries
-run in a ``QueryProcess``; the default graph is the union of all named graphs unless the query or
-the request names its own dataset.
+run in a pool of query processes; the default graph is the union of all named graphs unless the
+query or the request names its own dataset.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from malang_kg.engine import (
     Term,
 )
 from malang_kg.engine.errors import QueryError, QuerySyntaxError
-from malang_kg.engine.workers import QueryProcess
+from malang_kg.engine.workers import QueryPool
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -40,6 +40,7 @@ class Job:
     named_graphs: tuple[str, ...] | None
     union_default_graph: bool
     max_rows: int
+    base_iri: str | None = None  # relative IRIs in the query resolve against it
 
 
 def from_oxigraph(term: OxTerm) -> Term:
@@ -82,7 +83,7 @@ def describe_syntax_error(error: SyntaxError) -> str:
 def answer(store: ox.Store, job: Job) -> QueryResult:
     """Run one job on ``store`` (inside a query process)."""
     started = time.perf_counter()
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"base_iri": job.base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
@@ -132,7 +133,7 @@ def answer(store: ox.Store, job: Job) -> QueryResult:
 
 
 class EmbeddedBackend:
-    def __init__(self, build_dir: Path, memory_mb: int = 1024) -> None:
+    def __init__(self, build_dir: Path, memory_mb: int = 1024, processes: int = 1) -> None:
         self.build_dir = build_dir
         self.manifest: Manifest = read_manifest(build_dir)
         self.store = ox.Store()
@@ -141,11 +142,11 @@ class EmbeddedBackend:
         self._graphs = tuple(
             sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
         )
-        self.process = QueryProcess(self._answer, memory_mb)
+        self.pool = QueryPool(self._answer, memory_mb, processes)
 
     @classmethod
-    def from_store(cls, store: Path, memory_mb: int = 1024) -> EmbeddedBackend:
-        return cls(current_build_dir(store), memory_mb)
+    def from_store(cls, store: Path, memory_mb: int = 1024, processes: int = 1) -> EmbeddedBackend:
+        return cls(current_build_dir(store), memory_mb, processes)
 
     def _answer(self, job: Job) -> QueryResult:
         return answer(self.store, job)
@@ -163,5 +164,9 @@ class EmbeddedBackend:
         return self._graphs
 
     def run(self, job: Job, timeout: float) -> QueryResult:
-        result: QueryResult = self.process.run(job, timeout)
+        result: QueryResult = self.pool.run(job, timeout)
         return result
+
+    def start(self) -> None:
+        """Fork the query processes now, before the serving process starts threads."""
+        self.pool.start()

@@ -110,7 +110,7 @@ def _expand(kind: str, text: str, prefixes: dict[str, str], base: str) -> str:
     return prefixes[prefix] + local
 
 
-def check(text: str, max_bytes: int, max_nesting: int) -> Prepared:
+def check(text: str, max_bytes: int, max_nesting: int, base_iri: str | None = None) -> Prepared:
     if len(text.encode("utf-8", errors="surrogatepass")) > max_bytes:
         raise QueryTooLarge(f"the query is longer than {max_bytes} bytes")
     decoded = decode_escapes(text)
@@ -119,7 +119,7 @@ def check(text: str, max_bytes: int, max_nesting: int) -> Prepared:
 
     form: QueryForm | None = None
     prefixes: dict[str, str] = {}
-    base = ""
+    base = base_iri or ""
     from_graphs: list[str] = []
     from_named: list[str] = []
     for index, (kind, value) in enumerate(found):
@@ -142,7 +142,7 @@ def check(text: str, max_bytes: int, max_nesting: int) -> Prepared:
         if word == "PREFIX" and len(following) >= 2 and following[1][0] == "iri":
             prefixes[following[0][1].rstrip(":")] = following[1][1][1:-1]
         elif word == "BASE" and following and following[0][0] == "iri":
-            base = following[0][1][1:-1]
+            base = _expand(*following[0], prefixes, base)
         elif word in FORMS and form is None:
             form = FORMS[word]
         elif word == "FROM" and following:

@@ -46,9 +46,10 @@ class Backend(Protocol):
 
 
 class QueryService:
-    def __init__(self, backend: Backend, limits: Limits) -> None:
+    def __init__(self, backend: Backend, limits: Limits, base_iri: str | None = None) -> None:
         self.backend = backend
         self.limits = limits
+        self.base_iri = base_iri  # relative IRIs in queries resolve against the dataset's base
 
     @property
     def build_id(self) -> str:
@@ -72,7 +73,9 @@ class QueryService:
 
     def check(self, request: QueryRequest) -> Prepared:
         """The guard alone: raises QueryError if the query may not run."""
-        prepared = check(request.text, self.limits.max_query_bytes, self.limits.max_nesting)
+        prepared = check(
+            request.text, self.limits.max_query_bytes, self.limits.max_nesting, self.base_iri
+        )
         self._check_graphs("FROM", prepared.from_graphs)
         self._check_graphs("FROM NAMED", prepared.from_named_graphs)
         self._check_graphs("default-graph-uri", request.default_graphs)
@@ -90,6 +93,7 @@ class QueryService:
             named_graphs=request.named_graphs,
             union_default_graph=not prepared.names_a_dataset,
             max_rows=max_rows,
+            base_iri=self.base_iri,
         )
         return self.backend.run(job, timeout)
 

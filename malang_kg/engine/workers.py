@@ -1,28 +1,47 @@
 """Killable query processes: the only way to stop a query for sure.
 
 Neither pyoxigraph nor rdflib can interrupt a running query, and SIGALRM does not stop pyoxigraph
-inside an aggregate. So each serving process keeps one child process, forked from it (sharing the
-loaded store copy-on-write), that answers its queries. The parent waits for an answer up to the
-deadline; past it, or if the child dies (memory cap, crash), the child is killed and a fresh one
-is forked for the next query. gunicorn's sync workers are single-threaded, so the fork is safe.
+inside an aggregate. So each serving process keeps a pool of child processes, forked from it
+(sharing the loaded store copy-on-write), that answer its queries, one per request thread. The
+parent waits for an answer up to the deadline; past it, or if the child dies (memory cap, crash),
+the child is killed and a fresh one is forked for the next query.
+
+The children are forked before the serving process starts its threads (``QueryPool.start``, from
+gunicorn's ``post_worker_init``); a replacement is forked from a threaded process, so the child's
+loop takes no lock that another thread could have held at the fork: it never logs through
+``logging``, only writes to its standard error. Each child dies with its parent (Linux's
+parent-death signal), so a killed worker leaves no orphan holding memory.
 """
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import queue
 import resource
 import signal
+import sys
 import threading
+import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 from malang_kg.engine.errors import QueryError, QueryResourceExceeded, QueryTimeout
 
-log = logging.getLogger(__name__)
 _FORK = multiprocessing.get_context("fork")
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent exits (and exit if it already has)."""
+    # Not on Linux, there is no prctl: the EOF on the pipe still ends the loop.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def _virtual_memory_bytes() -> int:
@@ -30,8 +49,11 @@ def _virtual_memory_bytes() -> int:
         return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _serve(connection: Connection, answer: Callable[[Any], Any], memory_bytes: int) -> None:
+def _serve(
+    connection: Connection, answer: Callable[[Any], Any], memory_bytes: int, parent: int
+) -> None:
     """The child's loop: receive a job, answer it, send ("ok", result) or ("error", QueryError)."""
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     limit = _virtual_memory_bytes() + memory_bytes
@@ -48,7 +70,7 @@ def _serve(connection: Connection, answer: Callable[[Any], Any], memory_bytes: i
         except MemoryError:
             reply = ("error", QueryResourceExceeded(_memory_message(memory_bytes)))
         except Exception:
-            log.exception("query failed in the query process")
+            sys.stderr.write(f"query process {os.getpid()}: {traceback.format_exc()}\n")
             reply = ("error", QueryError("the query could not be evaluated"))
         try:
             connection.send(reply)
@@ -79,7 +101,9 @@ class QueryProcess:
     def _start(self) -> Connection:
         parent, child = _FORK.Pipe()
         process = _FORK.Process(
-            target=_serve, args=(child, self._answer, self._memory_bytes), daemon=True
+            target=_serve,
+            args=(child, self._answer, self._memory_bytes, os.getpid()),
+            daemon=True,
         )
         process.start()
         child.close()
@@ -109,8 +133,8 @@ class QueryProcess:
                 if not connection.poll(timeout):
                     self._kill()
                     raise QueryTimeout(
-                        f"the query took longer than the {timeout:g} s a query may run, and was "
-                        "stopped; make it more selective or add a LIMIT"
+                        f"the query timed out: it ran longer than the {timeout:g} s a query may "
+                        "run and was stopped; make it more selective or add a LIMIT"
                     )
                 status, payload = connection.recv()
             except (EOFError, OSError, BrokenPipeError):
@@ -123,7 +147,37 @@ class QueryProcess:
             raise payload
         return payload
 
+    def start(self) -> None:
+        """Fork the child now (instead of at the first query)."""
+        with self._lock:
+            self._connection_for_this_process()
+
     def close(self) -> None:
         with self._lock:
             if self._process is not None:
                 self._kill()
+
+
+class QueryPool:
+    """``size`` query processes; a request thread borrows one for the length of its query."""
+
+    def __init__(self, answer: Callable[[Any], Any], memory_mb: int, size: int) -> None:
+        self.processes = [QueryProcess(answer, memory_mb) for _ in range(size)]
+        self._idle: queue.LifoQueue[QueryProcess] = queue.LifoQueue()
+        for process in self.processes:
+            self._idle.put(process)
+
+    @property
+    def restarts(self) -> int:
+        return sum(process.restarts for process in self.processes)
+
+    def start(self) -> None:
+        for process in self.processes:
+            process.start()
+
+    def run(self, job: Any, timeout: float) -> Any:
+        process = self._idle.get()
+        try:
+            return process.run(job, timeout)
+        finally:
+            self._idle.put(process)

@@ -27,5 +27,7 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
 
 def embedded_service(settings: Settings) -> QueryService:
     """The query service over the current build of ``settings.store``, held in memory."""
-    backend = EmbeddedBackend.from_store(settings.store, settings.query_memory_mb)
-    return QueryService(backend, Limits.from_settings(settings))
+    backend = EmbeddedBackend.from_store(
+        settings.store, settings.query_memory_mb, processes=settings.threads
+    )
+    return QueryService(backend, Limits.from_settings(settings), settings.base_iri)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, Response, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from malang_kg.engine.errors import QueryError
 
@@ -57,8 +59,33 @@ def _query_error(error: QueryError) -> Response | tuple[str, int]:
     return _message(error.status, error.title, error.message, plain_text=True)
 
 
+DRAIN_LIMIT = 16 * 2**20
+
+
+def drain_body(limit: int = DRAIN_LIMIT) -> None:
+    """Read and drop what is left of the request body, up to ``limit`` bytes. Answering before
+    the client has sent its body makes the server close a socket with unread data, and the
+    client then sees a reset connection instead of the answer (a 413, typically)."""
+    stream = request.environ.get("wsgi.input")
+    if stream is None:
+        return
+    remaining = limit
+    with contextlib.suppress(OSError, ValueError):
+        while remaining > 0:
+            chunk = stream.read(min(65_536, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+
+
+def _too_large(error: RequestEntityTooLarge) -> Response:
+    drain_body()
+    return _respond(error)
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _respond)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(QueryError, _query_error)
 
     @app.errorhandler(Exception)

@@ -27,6 +27,7 @@ from malang_kg.engine.service import QueryService
 from malang_kg.results import SerializationError, serialize
 from malang_kg.web import sparql_page
 from malang_kg.web.context import engine, named_queries
+from malang_kg.web.errors import drain_body
 
 bp = Blueprint("sparql", __name__)
 
@@ -110,6 +111,7 @@ def parse_pairs(raw: bytes, where: str) -> MultiDict[str, str]:
 def _read_body(limit: int, what: str) -> bytes:
     length = request.content_length
     if length is not None and length > limit:
+        drain_body()  # so the client, still sending, gets the 413 instead of a reset connection
         raise QueryTooLarge(f"The {what} is {length} bytes; this endpoint accepts at most {limit}.")
     data = request.get_data(cache=False)
     if len(data) > limit:
