@@ -40,6 +40,7 @@ class Manifest:
     graphs: list[GraphCount]
     sources: dict[str, str] = field(default_factory=dict)  # path -> sha256
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dumps: list[dict[str, Any]] = field(default_factory=list)  # see build/dumps.py
     pruned: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 

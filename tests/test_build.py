@@ -162,3 +162,40 @@ def test_another_base_iri_rewrites_data_and_queries(tmp_path: Path) -> None:
     queries = load_queries(ROOT, base)
     assert len(run(engine, queries["awards"]).rows) == 7
     assert len(run(engine, queries["subdistricts"]).rows) == 57
+
+
+def test_dumps_parse_and_hold_what_the_store_holds(
+    built: tuple[Settings, Manifest], engine: QueryService
+) -> None:
+    import gzip
+
+    import pyoxigraph as ox
+
+    settings, manifest = built
+    directory = current_build_dir(settings.store) / "downloads"
+    by_file = {dump["file"]: dump for dump in manifest.dumps}
+    assert set(by_file) == {
+        "malang-kg.nq.gz",
+        "malang-kg-asserted.ttl.gz",
+        "malang-kg-inferred.ttl.gz",
+        "malang-kg.jsonld.gz",
+    }
+    for name, dump in by_file.items():
+        packed = (directory / name).read_bytes()
+        assert len(packed) == dump["bytes"]
+        fmt = {
+            "application/n-quads": ox.RdfFormat.N_QUADS,
+            "text/turtle": ox.RdfFormat.TURTLE,
+            "application/ld+json": ox.RdfFormat.JSON_LD,
+        }[dump["media_type"]]
+        parsed = list(ox.parse(gzip.decompress(packed), format=fmt))
+        assert len(parsed) == dump["triples"], name
+    assert by_file["malang-kg.nq.gz"]["triples"] == engine.triples
+    assert by_file["malang-kg.jsonld.gz"]["triples"] == engine.triples
+    distinct = engine.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
+    )
+    assert by_file["malang-kg-inferred.ttl.gz"]["triples"] == int(distinct.rows[0]["n"].value)
+    asserted = by_file["malang-kg-asserted.ttl.gz"]["triples"]
+    inferred = next(g.triples for g in manifest.graphs if g.iri.endswith("graph/inferred"))
+    assert asserted + inferred == by_file["malang-kg-inferred.ttl.gz"]["triples"]

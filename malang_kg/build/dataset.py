@@ -38,12 +38,16 @@ def quads(graph: Graph, graph_iri: str) -> Iterator[ox.Quad]:
         yield ox.Quad(subject, predicate, to_oxigraph(o), name)
 
 
-def write_nquads(graphs: Iterable[tuple[str, Graph]], path: Path) -> dict[str, int]:
-    """Write every graph into ``path``; return the number of triples stored per graph."""
+def load_graphs(graphs: Iterable[tuple[str, Graph]]) -> ox.Store:
+    """An in-memory store holding each rdflib graph as the named graph of its IRI."""
     store = ox.Store()
     for graph_iri, graph in graphs:
         store.extend(quads(graph, graph_iri))
-    store.dump(path, ox.RdfFormat.N_QUADS)
+    return store
+
+
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    """The number of triples in each named graph of ``store``."""
     counts: dict[str, int] = {}
     for graph_name in store.named_graphs():
         assert isinstance(graph_name, ox.NamedNode)
@@ -51,3 +55,7 @@ def write_nquads(graphs: Iterable[tuple[str, Graph]], path: Path) -> dict[str, i
             1 for _ in store.quads_for_pattern(None, None, None, graph_name)
         )
     return counts
+
+
+def write_nquads(store: ox.Store, path: Path) -> None:
+    store.dump(path, ox.RdfFormat.N_QUADS)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from malang_kg.build.dataset import write_nquads
+from malang_kg.build.dataset import graph_counts, load_graphs, write_nquads
+from malang_kg.build.dumps import DOWNLOADS_DIR, write_dumps
 from malang_kg.build.reason import materialise
 from malang_kg.build.sources import BuildError, Sources, discover, union
 from malang_kg.build.validate import validate
@@ -93,7 +94,11 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
         mark = time.perf_counter()
         inferred_iri = settings.base_iri + "graph/inferred"
         graphs = [(s.graph_iri, s.graph) for s in sources.all()] + [(inferred_iri, inferred)]
-        counts = write_nquads(graphs, staging / DATASET_FILE)
+        dataset = load_graphs(graphs)
+        write_nquads(dataset, staging / DATASET_FILE)
+        counts = graph_counts(dataset)
+        prefixes = {p: str(ns) for p, ns in inferred.namespaces() if p}
+        dumps = write_dumps(dataset, staging / DOWNLOADS_DIR, inferred_iri, prefixes)
         timings["write"] = time.perf_counter() - mark
         origin = {s.graph_iri: s.display for s in sources.all()} | {inferred_iri: "owlrl (OWL RL)"}
         manifest = Manifest(
@@ -108,6 +113,7 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
                     "bytes": (staging / DATASET_FILE).stat().st_size,
                 }
             },
+            dumps=dumps,
             pruned=dict(dropped),
             timings={k: round(v, 3) for k, v in timings.items()},
         )
