@@ -55,6 +55,7 @@ def test_manifest_counts_every_graph(
     counts = {graph.iri: graph.triples for graph in manifest.graphs}
     assert set(counts) == {
         BASE + "graph/ontology",
+        BASE + "graph/ontology/reused-terms",
         BASE + "graph/data/areas",
         BASE + "graph/data/concepts",
         BASE + "graph/data/press-release-2023-11-06",

@@ -8,7 +8,7 @@ from malang_kg.config import Settings, load_settings
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import Limits, QueryService
 from malang_kg.queries import load_queries
-from malang_kg.web import errors, ops, site, sparql
+from malang_kg.web import errors, ops, pages, site, sparql
 
 
 def create_app(settings: Settings | None = None, engine: QueryService | None = None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     errors.register(app)
     app.register_blueprint(site.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(pages.bp)  # /id, /page, /data, /ontology, /code
     sparql.init_app(app)  # the /sparql blueprint, CORS for the whole app, the body size limit
     return app
 
