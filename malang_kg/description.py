@@ -4,8 +4,9 @@ answered to a GET of ``/sparql`` without a query by an RDF client."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urljoin
 
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
 from malang_kg import negotiation as neg
 
@@ -25,9 +26,16 @@ _RDFLIB_FORMATS = {
 }
 
 
-def service_description(endpoint: str, graphs: Iterable[str]) -> Graph:
+VOID_PATH = ".well-known/void"
+
+
+def service_description(
+    endpoint: str, graphs: Iterable[str], void_description: str | None = None
+) -> Graph:
     """An ``sd:Service`` at ``endpoint`` (the absolute URL of /sparql): SPARQL 1.1 Query, every
-    result format, the union default graph and one ``sd:namedGraph`` per graph of the store."""
+    result format, the union default graph and one ``sd:namedGraph`` per graph of the store.
+    The default dataset points (``rdfs:seeAlso``) to its VoID description, by default
+    ``.well-known/void`` beside the endpoint."""
     graph = Graph()
     graph.bind("sd", SD)
     graph.bind("formats", FORMATS)
@@ -45,6 +53,7 @@ def service_description(endpoint: str, graphs: Iterable[str]) -> Graph:
     dataset = BNode()
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, RDFS.seeAlso, URIRef(void_description or urljoin(endpoint, VOID_PATH))))
     default = BNode()
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))

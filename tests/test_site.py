@@ -209,17 +209,9 @@ def test_examples_link_to_the_query_page(
         assert examples[example_text(query)] == query.title["en"]
 
 
-def test_links_to_the_api_and_downloads_only_when_they_exist(
-    client: FlaskClient, built: tuple[Settings, Manifest], engine: QueryService
-) -> None:
-    html = get_page(client, "/?lang=en")[0]
+def test_links_to_the_query_page_the_api_and_downloads(client: FlaskClient) -> None:
+    html, page = get_page(client, "/?lang=en")
     assert 'href="/sparql"' in html
-    assert 'href="/api/queries"' not in html and 'href="/downloads/"' not in html
-
-    app = create_app(built[0], engine=engine)  # another app, with both routes
-    app.add_url_rule("/api/queries", "fake_api", lambda: "api")
-    app.add_url_rule("/downloads/", "fake_downloads", lambda: "downloads")
-    html, page = get_page(app.test_client(), "/?lang=en")
     assert ("/api/queries", "Named-query API") in page.links
     assert ("/downloads/", "Downloads") in page.links
     dataset = json.loads(page.json_ld[0])
@@ -245,7 +237,7 @@ def test_dataset_json_ld(client: FlaskClient, engine: QueryService) -> None:
     assert {name["@language"]: name["@value"] for name in dataset["name"]} == TEXTS["title"]
     assert dataset["version"] == engine.build_id
     assert dataset["url"] == "http://localhost/"
-    assert "distribution" not in dataset  # no downloads route yet
+    assert dataset["distribution"][0]["contentUrl"] == "http://localhost/downloads/"
     body = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in body and ">" not in body  # tojson escapes them
 

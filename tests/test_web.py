@@ -12,12 +12,15 @@ from malang_kg.config import Settings
 def test_health(client: FlaskClient, built: tuple[Settings, Manifest]) -> None:
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json == {
+    body = response.json
+    assert body is not None
+    assert {key: body[key] for key in ("status", "store_loaded", "build_id", "triples")} == {
         "status": "ok",
         "store_loaded": True,
         "build_id": built[1].build_id,
         "triples": built[1].triples,
     }
+    assert set(body) == {"status", "store_loaded", "build_id", "triples", "worker"}
 
 
 def test_landing_page_shows_statistics_and_queries(client: FlaskClient) -> None:

@@ -8,7 +8,7 @@ from malang_kg.config import Settings, load_settings
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import Limits, QueryService
 from malang_kg.queries import load_queries
-from malang_kg.web import errors, ops, pages, site, sparql
+from malang_kg.web import api, downloads, errors, ops, pages, reconcile, site, sparql
 
 
 def create_app(settings: Settings | None = None, engine: QueryService | None = None) -> Flask:
@@ -22,6 +22,9 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     app.register_blueprint(site.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)  # /id, /page, /data, /ontology, /code
+    app.register_blueprint(api.bp)  # /api/queries, /api/openapi.json
+    app.register_blueprint(downloads.bp)  # /downloads/, /.well-known/void, /void
+    app.register_blueprint(reconcile.bp)  # /reconcile
     sparql.init_app(app)  # the /sparql blueprint, CORS for the whole app, the body size limit
     return app
 

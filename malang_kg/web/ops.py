@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from typing import Any
+
 from flask import Blueprint, Response, jsonify
 
 from malang_kg.web.context import engine
 
 bp = Blueprint("ops", __name__)
+
+
+def worker_state() -> dict[str, Any]:
+    """The serving process and its query processes (when the backend keeps a pool of them)."""
+    state: dict[str, Any] = {"pid": os.getpid(), "threads": threading.active_count()}
+    pool = getattr(engine().backend, "pool", None)
+    processes = getattr(pool, "processes", None)
+    if pool is not None and isinstance(processes, list):
+        state["query_processes"] = len(processes)
+        state["query_process_restarts"] = int(getattr(pool, "restarts", 0))
+    return state
 
 
 @bp.get("/health")
@@ -18,5 +33,6 @@ def health() -> Response:
             "store_loaded": True,
             "build_id": current.build_id,
             "triples": current.triples,
+            "worker": worker_state(),
         }
     )
