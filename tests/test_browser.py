@@ -7,17 +7,12 @@ installs them) and is skipped elsewhere.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
@@ -25,62 +20,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 pytest.register_assert_rewrite("tests.live")  # imported before pytest_plugins is read
 
-from tests.live import PROXY_VARIABLES, LiveServer, artifacts_dir  # noqa: E402
+from tests.live import LiveServer, artifacts_dir  # noqa: E402
 
-pytest_plugins = ("tests.live",)
+pytest_plugins = ("tests.live", "tests.browser")
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AWARD_COUNT = 7
 ROWS = "table#results tbody tr"
 AWARDS_TITLE = re.compile(r"^\s*(awards|penghargaan)\b", re.IGNORECASE)
-
-
-def require_browser() -> None:
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
-    if not missing:
-        return
-    message = (
-        f"{' and '.join(missing)} missing: install Debian's chromium and chromium-driver "
-        "(.ci/run does: apt-get install chromium chromium-driver)"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
-    require_browser()
-    for name in PROXY_VARIABLES:  # Selenium's own HTTP client honours them too
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for argument in (
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--no-proxy-server",
-            "--window-size=1400,1000",
-            f"--user-data-dir={profile}",
-        ):
-            options.add_argument(argument)
-        driver = webdriver.Chrome(
-            service=Service(executable_path=str(CHROMEDRIVER)), options=options
-        )
-        try:
-            driver.set_page_load_timeout(60)
-            yield driver
-        finally:
-            driver.quit()
 
 
 def awards_link(driver: webdriver.Chrome) -> WebElement:
