@@ -13,7 +13,7 @@ PIP_TOOLS_VERSION := 7.6.2
 # pin to the newest allowed release (by default existing pins are kept where still valid).
 LOCK_FLAGS ?=
 
-.PHONY: venv build run test lint format lock areas clean distclean
+.PHONY: venv build run test lint format lock areas clean distclean bench bench-lock
 
 venv: $(STAMP)
 
@@ -60,6 +60,25 @@ lock:
 	CUSTOM_COMPILE_COMMAND="make lock" "$$tmp/venv/bin/pip-compile" --quiet \
 		--extra dev --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
 		$(LOCK_FLAGS) -o requirements.lock pyproject.toml
+
+# The benchmark (not a test): our server, `oxigraph serve` and rdflib-endpoint side by side at
+# 10k, 100k and 1M triples; writes bench/results/ and the README's Performance table. It installs
+# wrk (apt-get) and the peers (var/bench/venv, from bench/requirements.lock) when missing.
+# Options: `make bench BENCH_ARGS="--sizes 10000,100000 --duration 5"` (see bench/README.md).
+BENCH_ARGS ?=
+bench: venv
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Regenerate bench/requirements.lock (the peers' pins, with hashes) from bench/requirements.in.
+bench-lock:
+	set -eu; \
+	tmp="$$(mktemp -d)"; \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install --quiet "pip-tools==$(PIP_TOOLS_VERSION)"; \
+	CUSTOM_COMPILE_COMMAND="make bench-lock" "$$tmp/venv/bin/pip-compile" --quiet \
+		--generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o bench/requirements.lock bench/requirements.in
 
 clean:
 	rm -rf var/ .mypy_cache .ruff_cache .pytest_cache build/ test-artifacts/ *.egg-info

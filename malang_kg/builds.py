@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from malang_kg.running import builds_in_use
+
 DATASET_FILE = "dataset.nq"
 MANIFEST_FILE = "manifest.json"
 BUILDS_DIR = "builds"
@@ -93,8 +95,11 @@ def publish(store: Path, staging: Path, build_id: str) -> Path:
 
 
 def prune_old_builds(store: Path, keep: int) -> list[str]:
-    """Delete all but the ``keep`` newest complete builds; never the current one."""
+    """Delete all but the ``keep`` newest complete builds; never the current one, nor one that a
+    running server still uses (``running.builds_in_use``): such a build goes at a later prune,
+    e.g. the one the server makes once its reload is over."""
     current = current_build_dir(store).name
+    in_use = builds_in_use(store)
     complete = sorted(
         (d for d in builds_dir(store).iterdir() if d.is_dir() and (d / MANIFEST_FILE).is_file()),
         key=lambda d: d.name,
@@ -102,7 +107,7 @@ def prune_old_builds(store: Path, keep: int) -> list[str]:
     )
     removed = []
     for old in complete[keep:]:
-        if old.name != current:
+        if old.name != current and old.name not in in_use:
             shutil.rmtree(old)
             removed.append(old.name)
     return removed

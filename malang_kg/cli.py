@@ -33,7 +33,12 @@ Registrar: TypeAlias = Callable[[Subparsers], None]
 
 # Modules whose ``register(subparsers)`` adds further subcommands, in the order they are listed
 # in ``malang-kg --help``.
-COMMAND_MODULES: tuple[str, ...] = ("malang_kg.build.commands", "malang_kg.serve")
+COMMAND_MODULES: tuple[str, ...] = (
+    "malang_kg.build.commands",
+    "malang_kg.serve",
+    "malang_kg.synth",
+    "malang_kg.publish",
+)
 
 _DEST_PREFIX = "setting_"
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-Kind = Literal["path", "optional-path", "str", "int", "float", "iri"]
+Kind = Literal[
+    "path", "optional-path", "str", "optional-str", "int", "float", "iri", "rate", "optional-url"
+]
 
 ENV_PREFIX = "MALANG_KG_"
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +88,17 @@ SETTINGS: tuple[Setting, ...] = (
         cli_flag="--keep-builds",
         kind="int",
         minimum=1,
+    ),
+    Setting(
+        name="BUILD_ENGINE",
+        default="oxigraph",
+        help="How a build validates and reasons: `oxigraph` compiles the shapes to SPARQL and "
+        "runs the OWL RL rules implied by the ontology (closed by owlrl) on the Oxigraph store, "
+        "which scales to millions of triples; `reference` runs pyshacl and owlrl over the "
+        "whole graph (the reference engines the fast path is tested against; minutes beyond "
+        "some 50,000 triples).",
+        cli_flag="--build-engine",
+        kind="str",
     ),
     Setting(
         name="HOST",
@@ -169,6 +182,95 @@ SETTINGS: tuple[Setting, ...] = (
         kind="int",
         minimum=64,
     ),
+    Setting(
+        name="CACHE_MB",
+        default="64",
+        help="Memory for the result cache of each serving process (every worker has its own), in "
+        "MiB, approximate. Answers are kept per build, query text, bindings, dataset and row "
+        "limit, the least recently used evicted first; errors and timeouts are never kept. 0 "
+        "turns the cache off.",
+        cli_flag="--cache-mb",
+        kind="int",
+        minimum=0,
+        maximum=65536,
+    ),
+    Setting(
+        name="RATE_LIMIT",
+        default="600/minute",
+        help="Requests one client address may make to `/sparql`, `/api/*` and `/reconcile` "
+        "together (Flask-Limiter notation: `30/minute`, `5/second;300/hour`), or `off`. Past it "
+        "the client gets 429 with `Retry-After`. `/health`, `/metrics`, pages and static files "
+        "are not limited. With the default storage each worker counts on its own (see "
+        "RATE_LIMIT_STORAGE).",
+        cli_flag="--rate-limit",
+        kind="rate",
+    ),
+    Setting(
+        name="RATE_LIMIT_STORAGE",
+        default="memory://",
+        help="Where the rate-limit counters live, as a Flask-Limiter storage URI. `memory://` "
+        "counts in each worker process; a shared store such as `redis://host:6379` (needs the "
+        "`redis` package) makes the limit hold across workers and servers.",
+        cli_flag="--rate-limit-storage",
+        kind="str",
+    ),
+    Setting(
+        name="BACKEND_URL",
+        default="",
+        default_doc="none (the embedded store)",
+        help="A SPARQL 1.1 query endpoint (Oxigraph server, Fuseki, Virtuoso, GraphDB, Neptune…) "
+        "to answer every query instead of the embedded store; fill it with `malang-kg publish`. "
+        "Queries pass the same guard, time limit and row limit first.",
+        cli_flag="--backend-url",
+        kind="optional-url",
+    ),
+    Setting(
+        name="BACKEND_UPDATE_URL",
+        default="",
+        default_doc="none",
+        help="The engine's SPARQL 1.1 Update endpoint; `malang-kg publish` uses it (DROP, then "
+        "INSERT DATA in batches) when there is no BACKEND_STORE_URL. Never used to answer users.",
+        cli_flag="--backend-update-url",
+        kind="optional-url",
+    ),
+    Setting(
+        name="BACKEND_STORE_URL",
+        default="",
+        default_doc="none",
+        help="The engine's SPARQL 1.1 Graph Store Protocol endpoint; `malang-kg publish` replaces "
+        "each graph there (PUT, then POST in batches).",
+        cli_flag="--backend-store-url",
+        kind="optional-url",
+    ),
+    Setting(
+        name="BACKEND_USER",
+        default="",
+        default_doc="none",
+        help="User name for the engine's endpoints (HTTP basic authentication, or digest when the "
+        "engine asks for it, as Virtuoso's `/sparql-auth` does).",
+        cli_flag="--backend-user",
+        kind="optional-str",
+    ),
+    Setting(
+        name="BACKEND_PASSWORD",
+        default="",
+        default_doc="none",
+        help="Password for BACKEND_USER. Environment only: a command line is visible to every "
+        "user of the machine.",
+        cli_flag=None,
+        kind="optional-str",
+    ),
+    Setting(
+        name="BACKEND_TIMEOUT",
+        default="30",
+        help="Seconds to wait for the engine: to connect (every call), for each answer of the "
+        "service's own calls (the build description, `/health`) and for each request of "
+        "`malang-kg publish`. A query's answer is waited for no longer than QUERY_TIMEOUT.",
+        cli_flag="--backend-timeout",
+        kind="float",
+        minimum=0.5,
+        maximum=3600,
+    ),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
@@ -183,6 +285,7 @@ class Settings:
     data_dir: Path | None
     store: Path
     keep_builds: int
+    build_engine: str  # "oxigraph" or "reference" (checked by the build)
     host: str
     port: int
     workers: int
@@ -192,6 +295,15 @@ class Settings:
     max_query_bytes: int
     max_nesting: int
     query_memory_mb: int
+    cache_mb: int
+    rate_limit: str  # "off", or limits in Flask-Limiter notation
+    rate_limit_storage: str
+    backend_url: str | None  # None: the embedded store
+    backend_update_url: str | None
+    backend_store_url: str | None
+    backend_user: str | None
+    backend_password: str | None = field(repr=False)  # never in a log or a traceback
+    backend_timeout: float
 
 
 def _label(setting: Setting) -> str:
@@ -246,6 +358,42 @@ def _parse_str(setting: Setting, raw: str) -> str:
     return value
 
 
+def _parse_rate(setting: Setting, raw: str) -> str:
+    from limits import parse_many  # Flask-Limiter's own notation, checked by its own parser
+
+    value = raw.strip()
+    if value.lower() == "off":
+        return "off"
+    try:
+        if any(limit.amount < 1 for limit in parse_many(value)):
+            raise ValueError("a rate of 0")
+    except ValueError:
+        raise ConfigError(
+            f"{_label(setting)}: expected a rate such as 30/minute or 5/second;300/hour, or off, "
+            f"got {raw!r}"
+        ) from None
+    return value
+
+
+def _parse_url(setting: Setting, raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or "#" in value
+        or any(char in value for char in ' <>"{}|\\^`')
+        or any(ord(char) < 33 for char in value)
+    ):
+        raise ConfigError(
+            f"{_label(setting)}: must be an absolute http:// or https:// URL without a fragment, "
+            f"got {raw!r}"
+        )
+    return value
+
+
 def _parse(setting: Setting, raw: str, home: Path) -> Any:
     """Parse one raw value by its setting's kind; relative paths are resolved against ``home``."""
     if setting.kind == "path":
@@ -256,6 +404,12 @@ def _parse(setting: Setting, raw: str, home: Path) -> Any:
         return _parse_number(setting, raw)
     if setting.kind == "iri":
         return _parse_iri(setting, raw)
+    if setting.kind == "rate":
+        return _parse_rate(setting, raw)
+    if setting.kind == "optional-url":
+        return _parse_url(setting, raw)
+    if setting.kind == "optional-str":
+        return raw if raw.strip() else None  # kept verbatim: a password may end in a space
     return _parse_str(setting, raw)
 
 

@@ -200,3 +200,63 @@ def test_dumps_parse_and_hold_what_the_store_holds(
     asserted = by_file["malang-kg-asserted.ttl.gz"]["triples"]
     inferred = next(g.triples for g in manifest.graphs if g.iri.endswith("graph/inferred"))
     assert asserted + inferred == by_file["malang-kg-inferred.ttl.gz"]["triples"]
+
+
+def test_reference_engine_builds_the_same_graphs(
+    built: tuple[Settings, Manifest], tmp_path: Path
+) -> None:
+    """owlrl and pyshacl stay available (MALANG_KG_BUILD_ENGINE=reference) and agree."""
+    import pyoxigraph as ox
+
+    settings = settings_for(tmp_path / "store", BUILD_ENGINE="reference")
+    reference = run_build(settings, log=lambda line: None)
+    fast = built[1]
+    assert [(g.iri, g.triples) for g in reference.graphs] == [
+        (g.iri, g.triples) for g in fast.graphs
+    ]
+    assert reference.graphs[-1].source == "owlrl (OWL RL)"
+
+    def inferred(store: Path) -> set[str]:
+        dataset = ox.Store()
+        dataset.load(path=current_build_dir(store) / DATASET_FILE, format=ox.RdfFormat.N_QUADS)
+        quads = dataset.quads_for_pattern(None, None, None, ox.NamedNode(BASE + "graph/inferred"))
+        return {str(q.triple) for q in quads if "_:" not in str(q.triple)}
+
+    assert inferred(settings.store) == inferred(built[0].store)
+    assert set(fast.timings) >= {"parse", "validate", "reason", "write", "total"}
+
+
+def test_reference_engine_reports_the_same_broken_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = tmp_path / "extra"
+    _write(extra, "broken.ttl", BROKEN_AWARD)
+    for engine in ("oxigraph", "reference"):
+        assert main(["validate", "--data-dir", str(extra), "--build-engine", engine]) == 1
+        report = capsys.readouterr().out
+        assert f"{extra / 'broken.ttl'}: Violation on <{ID}award/broken-example>" in report
+        assert "rank must be one integer from 1 to 3" in report
+
+
+def test_unknown_build_engine_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--build-engine", "fastest"]) == 2
+    assert "MALANG_KG_BUILD_ENGINE" in capsys.readouterr().err
+
+
+def test_merged_dumps_hold_a_triple_two_files_share_once(tmp_path: Path) -> None:
+    import gzip
+
+    import pyoxigraph as ox
+
+    triple = f'<{ID}kelurahan/samaan> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n'
+    extra = tmp_path / "extra"
+    _write(extra, "a.ttl", triple)
+    _write(extra, "b.ttl", triple)
+    settings = settings_for(tmp_path / "store", DATA_DIR=str(extra))
+    manifest = run_build(settings, log=lambda line: None)
+    downloads = current_build_dir(settings.store) / "downloads"
+    for dump in manifest.dumps:
+        if dump["media_type"] == "text/turtle":
+            body = gzip.decompress((downloads / dump["file"]).read_bytes())
+            parsed = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+            assert len(parsed) == len(set(parsed)) == dump["triples"], dump["file"]

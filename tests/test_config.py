@@ -29,6 +29,7 @@ def test_defaults() -> None:
         data_dir=None,
         store=ROOT / "var" / "store",
         keep_builds=3,
+        build_engine="oxigraph",
         host="127.0.0.1",
         port=5000,
         workers=2,
@@ -38,6 +39,15 @@ def test_defaults() -> None:
         max_query_bytes=65_536,
         max_nesting=64,
         query_memory_mb=1024,
+        cache_mb=64,
+        rate_limit="600/minute",
+        rate_limit_storage="memory://",
+        backend_url=None,
+        backend_update_url=None,
+        backend_store_url=None,
+        backend_user=None,
+        backend_password=None,
+        backend_timeout=30.0,
     )
     assert REPOSITORY_ROOT == ROOT
 
@@ -60,6 +70,7 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         "MALANG_KG_DATA_DIR": str(tmp_path / "extra"),
         "MALANG_KG_STORE": str(tmp_path / "store"),
         "MALANG_KG_KEEP_BUILDS": "5",
+        "MALANG_KG_BUILD_ENGINE": "reference",
         "MALANG_KG_HOST": "0.0.0.0",
         "MALANG_KG_PORT": "8080",
         "MALANG_KG_WORKERS": "8",
@@ -69,6 +80,15 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         "MALANG_KG_MAX_QUERY_BYTES": "1024",
         "MALANG_KG_MAX_NESTING": "10",
         "MALANG_KG_QUERY_MEMORY_MB": "256",
+        "MALANG_KG_CACHE_MB": "0",
+        "MALANG_KG_RATE_LIMIT": "30/minute",
+        "MALANG_KG_RATE_LIMIT_STORAGE": "redis://localhost:6379",
+        "MALANG_KG_BACKEND_URL": "http://127.0.0.1:7878/query",
+        "MALANG_KG_BACKEND_UPDATE_URL": "http://127.0.0.1:7878/update",
+        "MALANG_KG_BACKEND_STORE_URL": "https://db.example.org/ds/data?x=1",
+        "MALANG_KG_BACKEND_USER": "reader",
+        "MALANG_KG_BACKEND_PASSWORD": "secret words ",
+        "MALANG_KG_BACKEND_TIMEOUT": "2.5",
     }
     assert load_settings(environ=environ) == Settings(
         home=tmp_path,
@@ -76,6 +96,7 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         data_dir=tmp_path / "extra",
         store=tmp_path / "store",
         keep_builds=5,
+        build_engine="reference",
         host="0.0.0.0",
         port=8080,
         workers=8,
@@ -85,6 +106,15 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         max_query_bytes=1024,
         max_nesting=10,
         query_memory_mb=256,
+        cache_mb=0,
+        rate_limit="30/minute",
+        rate_limit_storage="redis://localhost:6379",
+        backend_url="http://127.0.0.1:7878/query",
+        backend_update_url="http://127.0.0.1:7878/update",
+        backend_store_url="https://db.example.org/ds/data?x=1",
+        backend_user="reader",
+        backend_password="secret words ",
+        backend_timeout=2.5,
     )
 
 
@@ -147,6 +177,16 @@ BAD_VALUES = [
     ("BASE_IRI", "https://example.org/<kg>/"),
     ("HOST", " "),
     ("STORE", " "),
+    ("CACHE_MB", "-1"),
+    ("RATE_LIMIT", "often"),
+    ("RATE_LIMIT", "0/minute"),
+    ("RATE_LIMIT", "10/fortnight"),
+    ("BACKEND_URL", "localhost:7878/query"),  # not absolute
+    ("BACKEND_URL", "ftp://example.org/sparql"),
+    ("BACKEND_URL", "http://example.org/sparql#x"),
+    ("BACKEND_STORE_URL", "http://example.org/my store"),
+    ("BACKEND_UPDATE_URL", "http:///update"),  # no host
+    ("BACKEND_TIMEOUT", "0"),
 ]
 
 
@@ -171,6 +211,10 @@ def test_bad_cli_value_raises_naming_the_variable(name: str, value: str) -> None
         ("WORKERS", " 3 ", "workers", 3),
         ("BASE_IRI", "http://localhost:5000/", "base_iri", "http://localhost:5000/"),
         ("BASE_IRI", "https://example.org/a/b/", "base_iri", "https://example.org/a/b/"),
+        ("RATE_LIMIT", "OFF", "rate_limit", "off"),
+        ("RATE_LIMIT", "5/second;300/hour", "rate_limit", "5/second;300/hour"),
+        ("BACKEND_URL", " ", "backend_url", None),
+        ("BACKEND_URL", "http://[::1]:7878/query", "backend_url", "http://[::1]:7878/query"),
     ],
 )
 def test_boundary_values_are_accepted(
@@ -237,3 +281,10 @@ def test_cli_reports_config_error(
     assert capsys.readouterr().err == (
         "error: MALANG_KG_PORT (--port): expected an integer, got 'x'\n"
     )
+
+
+def test_backend_password_has_no_flag_and_never_shows_in_repr() -> None:
+    settings = load_settings({"BACKEND_PASSWORD": "hunter2"}, environ={})
+    assert settings.backend_password == "hunter2"
+    assert "hunter2" not in repr(settings)
+    assert not any(s.cli_flag for s in SETTINGS if s.name == "BACKEND_PASSWORD")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from malang_kg.build.pipeline import load_sources, run_build
+from malang_kg.build.pipeline import load_sources, run_build, validate_with
 from malang_kg.build.sources import BuildError
-from malang_kg.build.validate import validate
 from malang_kg.cli import Subparsers, add_settings_flags, settings_from_args
 
-BUILD_FLAGS = ("BASE_IRI", "DATA_DIR", "STORE", "KEEP_BUILDS")
+BUILD_FLAGS = ("BASE_IRI", "DATA_DIR", "STORE", "KEEP_BUILDS", "BUILD_ENGINE")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -30,7 +29,7 @@ def _validate(args: argparse.Namespace) -> int:
     except BuildError as error:
         print(f"validation failed: {error}", file=sys.stderr)
         return 1
-    report = validate(sources)
+    report = validate_with(sources, settings)
     print(report.render())
     return 0 if report.conforms else 1
 
@@ -40,8 +39,9 @@ def register(subparsers: Subparsers) -> None:
         "build",
         help="parse, validate, reason and write a new build, then make it current",
         description="Parse ontology/ and data/ (and MALANG_KG_DATA_DIR), validate them against "
-        "ontology/shapes.ttl, materialise OWL RL entailments with owlrl, and write a new build "
-        "under STORE/builds/, switching STORE/current to it atomically.",
+        "ontology/shapes.ttl, materialise OWL RL entailments (rules from the ontology closed by "
+        "owlrl, or owlrl itself with --build-engine reference), and write a new build under "
+        "STORE/builds/, switching STORE/current to it atomically.",
     )
     add_settings_flags(build, *BUILD_FLAGS)
     build.set_defaults(handler=_build)
@@ -52,5 +52,5 @@ def register(subparsers: Subparsers) -> None:
         description="Run the SHACL shapes of ontology/shapes.ttl over the data alone; exit 1 if "
         "the data does not conform.",
     )
-    add_settings_flags(check, "BASE_IRI", "DATA_DIR")
+    add_settings_flags(check, "BASE_IRI", "DATA_DIR", "BUILD_ENGINE")
     check.set_defaults(handler=_validate)

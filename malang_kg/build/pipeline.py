@@ -1,6 +1,9 @@
 """``malang-kg build``: parse, validate, reason, write a new build and switch to it.
 
 A build that fails validation is never written; a written build becomes current with one rename.
+Everything happens on one pyoxigraph store: the sources are parsed into it, the shapes run on it
+as SPARQL, the rules of the ontology add the inferred graph to it and it is dumped as the build.
+``MALANG_KG_BUILD_ENGINE=reference`` validates with pyshacl and reasons with owlrl instead.
 """
 
 from __future__ import annotations
@@ -11,15 +14,18 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from malang_kg.build.dataset import graph_counts, load_graphs, write_nquads
+from malang_kg.build.dataset import graph_counts, load_graphs
 from malang_kg.build.dumps import DOWNLOADS_DIR, write_dumps
+from malang_kg.build.fixpoint import materialise_store
+from malang_kg.build.forking import Forked
 from malang_kg.build.reason import materialise
-from malang_kg.build.sources import BuildError, Sources, discover, union
-from malang_kg.build.validate import validate
+from malang_kg.build.rules import UnsupportedOntology
+from malang_kg.build.sources import BuildError, Sources, discover, rebase_iri
+from malang_kg.build.validate import Report, validate, validate_reference
 from malang_kg.builds import (
     DATASET_FILE,
     MANIFEST_FILE,
@@ -29,9 +35,11 @@ from malang_kg.builds import (
     prune_old_builds,
     publish,
 )
-from malang_kg.config import Settings
+from malang_kg.config import ConfigError, Settings
+from malang_kg.namespaces import PREFIXES
 
 Log = Callable[[str], None]
+ENGINES = ("oxigraph", "reference")
 
 
 def _build_id(sources: Sources, base_iri: str, now: datetime) -> str:
@@ -41,47 +49,98 @@ def _build_id(sources: Sources, base_iri: str, now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%S.%f}Z-{digest.hexdigest()[:8]}"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_sources(settings: Settings) -> Sources:
     return discover(settings.home, settings.base_iri, settings.data_dir)
 
 
-def _describe_inferences(inferred: Graph, dropped: Counter[str], log: Log) -> None:
-    names = inferred.namespace_manager
-    by_predicate = Counter(names.normalizeUri(str(p)) for p in inferred.predicates())
-    log(f"inferred {len(inferred)} triples; most common properties:")
-    for predicate, count in by_predicate.most_common(12):
-        log(f"  {count:7d}  {predicate}")
+def _engine(settings: Settings) -> str:
+    if settings.build_engine not in ENGINES:
+        raise ConfigError(
+            f"MALANG_KG_BUILD_ENGINE (--build-engine): expected one of {', '.join(ENGINES)}, "
+            f"got {settings.build_engine!r}"
+        )
+    return settings.build_engine
+
+
+def validate_with(sources: Sources, settings: Settings) -> Report:
+    """Validate with the engine the settings choose."""
+    if _engine(settings) == "reference":
+        return validate_reference(sources)
+    return validate(sources)
+
+
+def _timed(work: Callable[[], Report]) -> tuple[Report, float]:
+    started = time.perf_counter()
+    return work(), time.perf_counter() - started
+
+
+def _prefixes(base_iri: str) -> dict[str, str]:
+    return {prefix: rebase_iri(namespace, base_iri) for prefix, namespace in PREFIXES.items()}
+
+
+def reason(sources: Sources, settings: Settings, inferred_iri: str, log: Log) -> Counter[str]:
+    """Add the pruned OWL RL entailments to the graph ``inferred_iri`` of the sources' store."""
+    if _engine(settings) == "reference":
+        inferred, dropped = materialise(sources.rdflib_graph(sources.all()))
+        load_graphs([(inferred_iri, inferred)], sources.store)
+        return dropped
+    ontology = [source.graph_iri for source in sources.ontology]
+    try:
+        return materialise_store(sources.store, ontology, inferred_iri, log, sources.typed_literals)
+    except UnsupportedOntology as error:
+        raise BuildError(str(error)) from error
+
+
+def _describe_inferences(
+    store: ox.Store, inferred_iri: str, base_iri: str, dropped: Counter[str], log: Log
+) -> None:
+    names = Graph().namespace_manager
+    for prefix, namespace in _prefixes(base_iri).items():
+        names.bind(prefix, namespace, replace=True)
+    rows = store.query(
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred_iri}> {{ ?s ?p ?o }} }} "
+        "GROUP BY ?p ORDER BY DESC(?n) ?p"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    by_predicate = []
+    for row in rows:
+        predicate, number = row[0], row[1]
+        assert isinstance(predicate, ox.NamedNode) and isinstance(number, ox.Literal)
+        by_predicate.append((predicate.value, int(number.value)))
+    log(f"inferred {sum(n for _, n in by_predicate)} triples; most common properties:")
+    for predicate, count in by_predicate[:12]:
+        log(f"  {count:7d}  {names.normalizeUri(predicate)}")
     if dropped:
         summary = ", ".join(f"{count} {reason}" for reason, count in dropped.most_common())
         log(f"pruned {sum(dropped.values())} trivial entailments: {summary}")
 
 
 def run_build(settings: Settings, log: Log = print) -> Manifest:
+    _engine(settings)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     sources = load_sources(settings)
     timings["parse"] = time.perf_counter() - started
-    log(f"parsed {len(sources.all())} files in {timings['parse']:.2f} s")
+    triples = sum(s.triples for s in sources.all())
+    log(f"parsed {len(sources.all())} files ({triples} triples) in {timings['parse']:.2f} s")
 
+    # Validation runs in a forked child (it only reads the store) while the parent reasons.
+    checking = Forked(lambda: _timed(lambda: validate_with(sources, settings)))
     mark = time.perf_counter()
-    report = validate(sources)
-    timings["validate"] = time.perf_counter() - mark
+    inferred_iri = settings.base_iri + "graph/inferred"
+    try:
+        dropped = reason(sources, settings, inferred_iri, log)
+    except BaseException:
+        report, _ = checking.result()  # invalid data is the better explanation of a failure
+        if not report.conforms:
+            raise BuildError(report.render()) from None
+        raise
+    timings["reason"] = time.perf_counter() - mark
+    report, timings["validate"] = checking.result()
     if not report.conforms:
         raise BuildError(report.render())
     log(f"validated against {sources.shapes.display} in {timings['validate']:.2f} s")
-
-    mark = time.perf_counter()
-    inferred, dropped = materialise(union(sources.all()))
-    timings["reason"] = time.perf_counter() - mark
-    _describe_inferences(inferred, dropped, log)
+    _describe_inferences(sources.store, inferred_iri, settings.base_iri, dropped, log)
     log(f"reasoned in {timings['reason']:.2f} s")
 
     now = datetime.now(UTC)
@@ -92,27 +151,31 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
     staging.mkdir()
     try:
         mark = time.perf_counter()
-        inferred_iri = settings.base_iri + "graph/inferred"
-        graphs = [(s.graph_iri, s.graph) for s in sources.all()] + [(inferred_iri, inferred)]
-        dataset = load_graphs(graphs)
-        write_nquads(dataset, staging / DATASET_FILE)
-        counts = graph_counts(dataset)
-        prefixes = {p: str(ns) for p, ns in inferred.namespaces() if p}
-        dumps = write_dumps(dataset, staging / DOWNLOADS_DIR, inferred_iri, prefixes)
+        graphs = [s.graph_iri for s in sources.all()] + [inferred_iri]
+        counts = graph_counts(sources.store)
+        dumps, dataset = write_dumps(
+            sources.store,
+            staging / DOWNLOADS_DIR,
+            inferred_iri,
+            _prefixes(settings.base_iri),
+            staging / DATASET_FILE,
+        )
         timings["write"] = time.perf_counter() - mark
-        origin = {s.graph_iri: s.display for s in sources.all()} | {inferred_iri: "owlrl (OWL RL)"}
+        log(f"wrote the build and its dumps in {timings['write']:.2f} s")
+        timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
+        reasoner = (
+            "owlrl (OWL RL)"
+            if settings.build_engine == "reference"
+            else "OWL RL rules on Oxigraph (ontology closed by owlrl)"
+        )
+        origin = {s.graph_iri: s.display for s in sources.all()} | {inferred_iri: reasoner}
         manifest = Manifest(
             build_id=build_id,
             created=now.isoformat(timespec="seconds"),
             base_iri=settings.base_iri,
-            graphs=[GraphCount(iri, origin[iri], counts.get(iri, 0)) for iri, _ in graphs],
+            graphs=[GraphCount(iri, origin[iri], counts.get(iri, 0)) for iri in graphs],
             sources={s.display: s.sha256 for s in [*sources.all(), sources.shapes]},
-            files={
-                DATASET_FILE: {
-                    "sha256": _sha256(staging / DATASET_FILE),
-                    "bytes": (staging / DATASET_FILE).stat().st_size,
-                }
-            },
+            files={DATASET_FILE: dataset},
             dumps=dumps,
             pruned=dict(dropped),
             timings={k: round(v, 3) for k, v in timings.items()},

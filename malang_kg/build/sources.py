@@ -1,21 +1,27 @@
 """Finding and parsing the sources of a build: the ontology, the shapes and the data files.
 
-Each Turtle file becomes one named graph. Files are written with the canonical base IRI
-(``namespaces.CANONICAL_BASE``); when ``MALANG_KG_BASE_IRI`` differs, every IRI and datatype
-under the canonical base is rewritten to the configured one as the file is read.
+Every Turtle file of the ontology and the data is parsed by pyoxigraph (about 15x faster than
+rdflib: a million triples in seconds) straight into one in-memory store, each file as its own
+named graph. The SHACL shapes are parsed by rdflib, which reads their structure. Files are
+written with the canonical base IRI (``namespaces.CANONICAL_BASE``); when
+``MALANG_KG_BASE_IRI`` differs, every IRI and datatype under the canonical base is rewritten to
+the configured one as the file is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from malang_kg.build.dataset import OxTerm, count, to_rdflib, typed_literals
 from malang_kg.namespaces import CANONICAL_BASE, PREFIXES
 
 ONTOLOGY_DIR = "ontology"
@@ -29,27 +35,63 @@ class BuildError(Exception):
 
 @dataclass(frozen=True)
 class Source:
-    """One parsed Turtle file and the named graph it becomes."""
+    """One Turtle file and the named graph it becomes in the store."""
 
     path: Path
     graph_iri: str
-    graph: Graph
     sha256: str
     display: str  # the name shown in messages: relative to the project where it lies there
+    triples: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class Sources:
+    """Every parsed source: the ontology and data files as named graphs of ``store``, and the
+    shapes as an rdflib graph."""
+
     ontology: list[Source]
     data: list[Source]
     shapes: Source
+    shapes_graph: Graph
+    store: ox.Store
 
     def all(self) -> list[Source]:
         return [*self.ontology, *self.data]
 
+    def display_of(self, graph_iri: str) -> str | None:
+        """The file a data graph comes from, or None for any other graph."""
+        return next((s.display for s in self.data if s.graph_iri == graph_iri), None)
+
+    def rdflib_graph(self, sources: Iterable[Source]) -> Graph:
+        """The union of some sources as an rdflib graph (same blank nodes as the store)."""
+        graph = Graph()
+        for source in sources:
+            name = ox.NamedNode(source.graph_iri)
+            for quad in self.store.quads_for_pattern(None, None, None, name):
+                graph.add(
+                    (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+                )
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, rebase_iri(namespace, self.base_iri), replace=True)
+        return graph
+
+    @cached_property
+    def typed_literals(self) -> list[ox.Literal]:
+        """The distinct literals of the sources with a datatype other than ``xsd:string`` (the
+        ones whose lexical form may not fit their datatype)."""
+        return typed_literals(self.store)
+
+    @property
+    def base_iri(self) -> str:
+        return self.shapes.graph_iri.removesuffix("graph/shapes")
+
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def rebase_iri(iri: str, new_base: str) -> str:
+    return new_base + iri[len(CANONICAL_BASE) :] if iri.startswith(CANONICAL_BASE) else iri
 
 
 def rebase_term(term: Node, new_base: str, in_text: bool = False) -> Node:
@@ -68,10 +110,20 @@ def rebase_term(term: Node, new_base: str, in_text: bool = False) -> Node:
     return term
 
 
+def _rebase_ox(term: OxTerm, new_base: str) -> OxTerm:
+    if isinstance(term, ox.NamedNode) and term.value.startswith(CANONICAL_BASE):
+        return ox.NamedNode(rebase_iri(term.value, new_base))
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(CANONICAL_BASE):
+        return ox.Literal(
+            term.value, datatype=ox.NamedNode(rebase_iri(term.datatype.value, new_base))
+        )
+    return term
+
+
 def parse_turtle(
     path: Path, base_iri: str, display: str | None = None, in_text: bool = False
 ) -> Graph:
-    """Parse one Turtle file; a syntax error becomes a BuildError naming the file and line."""
+    """Parse one Turtle file with rdflib (the shapes); a syntax error names the file and line."""
     shown = display or str(path)
     graph = Graph()
     try:
@@ -94,12 +146,28 @@ def parse_turtle(
     return graph
 
 
-def _source(
-    path: Path, graph_iri: str, base_iri: str, display: str, in_text: bool = False
-) -> Source:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    graph = parse_turtle(path, base_iri, display, in_text)
-    return Source(path, graph_iri, graph, digest, display)
+def _rebased(path: Path, graph: ox.NamedNode, base_iri: str) -> Iterator[ox.Quad]:
+    for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
+        subject = _rebase_ox(quad.subject, base_iri)
+        predicate = _rebase_ox(quad.predicate, base_iri)
+        obj = _rebase_ox(quad.object, base_iri)
+        assert isinstance(subject, ox.NamedNode | ox.BlankNode)
+        assert isinstance(predicate, ox.NamedNode) and not isinstance(obj, ox.DefaultGraph)
+        yield ox.Quad(subject, predicate, obj, graph)
+
+
+def load_file(store: ox.Store, path: Path, graph_iri: str, base_iri: str, display: str) -> Source:
+    """Parse one Turtle file into the named graph ``graph_iri`` of ``store``."""
+    data = path.read_bytes()
+    graph = ox.NamedNode(graph_iri)
+    try:
+        if base_iri == CANONICAL_BASE:
+            store.load(data, format=ox.RdfFormat.TURTLE, to_graph=graph)
+        else:
+            store.extend(_rebased(path, graph, base_iri))
+    except SyntaxError as error:
+        raise BuildError(f"{display}: cannot parse Turtle: {error}") from error
+    return Source(path, graph_iri, hashlib.sha256(data).hexdigest(), display, count(store, graph))
 
 
 def _ontology_graph(graph_base: str, path: Path) -> str:
@@ -119,46 +187,39 @@ def discover(home: Path, base_iri: str, extra_dir: Path | None = None) -> Source
     shapes_path = ontology_dir / SHAPES_FILE
     if not shapes_path.is_file():
         raise BuildError(f"{shapes_path}: the SHACL shapes file is missing")
-    ontology = [
-        _source(path, _ontology_graph(graph_base, path), base_iri, f"{ONTOLOGY_DIR}/{path.name}")
-        for path in _turtle_files(ontology_dir, recursive=False)
-        if path.name != SHAPES_FILE
-    ]
-    if not ontology:
+    if extra_dir is not None and not extra_dir.is_dir():
+        raise BuildError(f"{extra_dir}: MALANG_KG_DATA_DIR is not a directory")
+    store = ox.Store()
+    ontology_files = [p for p in _turtle_files(ontology_dir, False) if p.name != SHAPES_FILE]
+    if not ontology_files:
         raise BuildError(f"{ontology_dir}: no ontology files (*.ttl)")
-    data = [
-        _source(path, f"{graph_base}data/{_slug(path.stem)}", base_iri, f"{DATA_DIR}/{path.name}")
+    planned = [
+        (path, _ontology_graph(graph_base, path), f"{ONTOLOGY_DIR}/{path.name}")
+        for path in ontology_files
+    ]
+    data_plan = [
+        (path, f"{graph_base}data/{_slug(path.stem)}", f"{DATA_DIR}/{path.name}")
         for path in _turtle_files(home / DATA_DIR, recursive=False)
     ]
     if extra_dir is not None:
-        if not extra_dir.is_dir():
-            raise BuildError(f"{extra_dir}: MALANG_KG_DATA_DIR is not a directory")
         for path in _turtle_files(extra_dir, recursive=True):
             relative = path.relative_to(extra_dir).with_suffix("")
-            data.append(
-                _source(path, f"{graph_base}extra/{_slug(str(relative))}", base_iri, str(path))
-            )
-    _check_unique(data)
+            data_plan.append((path, f"{graph_base}extra/{_slug(str(relative))}", str(path)))
+    _check_unique(data_plan)
+    ontology = [load_file(store, path, iri, base_iri, shown) for path, iri, shown in planned]
+    data = [load_file(store, path, iri, base_iri, shown) for path, iri, shown in data_plan]
     shapes_name = f"{ONTOLOGY_DIR}/{SHAPES_FILE}"
-    shapes = _source(shapes_path, graph_base + "shapes", base_iri, shapes_name, in_text=True)
-    return Sources(ontology=ontology, data=data, shapes=shapes)
+    shapes_graph = parse_turtle(shapes_path, base_iri, shapes_name, in_text=True)
+    digest = hashlib.sha256(shapes_path.read_bytes()).hexdigest()
+    shapes = Source(shapes_path, graph_base + "shapes", digest, shapes_name, len(shapes_graph))
+    return Sources(ontology, data, shapes, shapes_graph, store)
 
 
-def _check_unique(sources: Iterable[Source]) -> None:
+def _check_unique(plan: Iterable[tuple[Path, str, str]]) -> None:
     seen: dict[str, Path] = {}
-    for source in sources:
-        if source.graph_iri in seen:
+    for path, graph_iri, _ in plan:
+        if graph_iri in seen:
             raise BuildError(
-                f"{source.path}: its graph name {source.graph_iri} is taken by "
-                f"{seen[source.graph_iri]}; rename one file"
+                f"{path}: its graph name {graph_iri} is taken by {seen[graph_iri]}; rename one file"
             )
-        seen[source.graph_iri] = source.path
-
-
-def union(sources: Iterable[Source]) -> Graph:
-    graph = Graph()
-    for source in sources:
-        graph += source.graph
-        for prefix, namespace in source.graph.namespaces():
-            graph.bind(prefix, namespace, replace=True)
-    return graph
+        seen[graph_iri] = path

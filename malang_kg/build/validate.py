@@ -1,19 +1,27 @@
 """SHACL validation of the data against ``ontology/shapes.ttl``, reported by file and node.
 
-The ontology is mixed into the data graph while validating (pyshacl's ``ont_graph``), so
-``sh:class`` constraints follow the class hierarchy without running the reasoner first.
+``validate`` runs the shapes compiled to SPARQL on the Oxigraph store (``build.shacl``), which
+scales to millions of triples; ``validate_reference`` runs pyshacl, the reference, which it is
+tested against. Either way the ontology is part of the data graph while validating, so
+``sh:class`` constraints follow the class hierarchy without running the reasoner first, and
+every result names the files that describe its focus node and value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import SH, NamespaceManager
 from rdflib.term import Node
 
-from malang_kg.build.sources import Sources, union
+from malang_kg.build.dataset import to_oxigraph, to_rdflib
+from malang_kg.build.shacl import check
+from malang_kg.build.shapes import UnsupportedShape, shacl_path
+from malang_kg.build.sources import BuildError, Sources
 
 
 @dataclass(frozen=True)
@@ -51,34 +59,39 @@ class Report:
         return "\n\n".join([head, *(v.render() for v in self.violations)])
 
 
-def _show(graph: Graph, node: Node | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, URIRef):
-        return node.n3()
-    if isinstance(node, Literal):
-        text = node.n3(graph.namespace_manager)
-        return text if len(text) <= 200 else text[:200] + "…"
-    if isinstance(node, BNode):
-        return f"a blank node [{_describe_bnode(graph, node)}]"
-    return str(node)
+class Display:
+    """Shows the terms of results: IRIs in full, literals in Turtle with the project's prefixes,
+    a blank node by what points to it in the store (so a reader can find it in the file)."""
 
+    def __init__(self, sources: Sources) -> None:
+        self.store = sources.store
+        self.names: NamespaceManager = sources.shapes_graph.namespace_manager
 
-def _prefixed(graph: Graph, path: Node | None) -> str:
-    """A term of the shapes or the report in prefixed form (``mk:rank``, ``sh:Violation``)."""
-    if isinstance(path, URIRef):
-        return path.n3(graph.namespace_manager)
-    return _show(graph, path)
+    def show(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, URIRef):
+            return node.n3()
+        if isinstance(node, Literal):
+            text = node.n3(self.names)
+            return text if len(text) <= 200 else text[:200] + "…"
+        if isinstance(node, BNode):
+            return f"a blank node [{self._describe_bnode(node)}]"
+        return str(node)
 
+    def prefixed(self, node: Node | None) -> str:
+        return self.names.normalizeUri(str(node)) if isinstance(node, URIRef) else self.show(node)
 
-def _describe_bnode(graph: Graph, node: BNode) -> str:
-    """Name a blank node by what points to it, so the reader can find it in the file."""
-    for subject, predicate in graph.subject_predicates(node):
-        return f"the {predicate.n3(graph.namespace_manager)} of {_show(graph, subject)}"
-    return ", ".join(
-        f"{p.n3(graph.namespace_manager)} {_show(graph, o)}"
-        for p, o in list(graph.predicate_objects(node))[:2]
-    )
+    def _describe_bnode(self, node: BNode) -> str:
+        blank = ox.BlankNode(str(node))
+        for quad in self.store.quads_for_pattern(None, None, blank, None):
+            subject = self.show(to_rdflib(quad.subject))
+            return f"the {self.prefixed(to_rdflib(quad.predicate))} of {subject}"
+        outgoing = list(self.store.quads_for_pattern(blank, None, None, None))[:2]
+        return ", ".join(
+            f"{self.prefixed(to_rdflib(q.predicate))} {self.show(to_rdflib(q.object))}"
+            for q in outgoing
+        )
 
 
 def _details(results: Graph, result: Node) -> tuple[str, ...]:
@@ -92,49 +105,90 @@ def _details(results: Graph, result: Node) -> tuple[str, ...]:
     return tuple(sorted(set(found)))
 
 
-def _files_of(sources: Sources, focus: Node | None, value: Node | None) -> tuple[str, ...]:
-    """The files that describe the focus node and, where it is a node, the value: a SPARQL
-    constraint whose focus is a document or a parent area reports the culprit as its value."""
+def files_of(sources: Sources, nodes: Iterable[Node | None]) -> tuple[str, ...]:
+    """The data files that describe the nodes (the focus and, where it is a node, the value: a
+    SPARQL constraint whose focus is a document or a parent area reports the culprit as its
+    value)."""
     files: list[str] = []
-    for node in (focus, value):
+    for node in nodes:
         if node is None or isinstance(node, Literal):
             continue
-        files += [s.display for s in sources.data if (node, None, None) in s.graph]
+        subject = to_oxigraph(node)
+        assert not isinstance(subject, ox.Literal)
+        quads = sources.store.quads_for_pattern(subject, None, None, None)
+        graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+        files += [s.display for s in sources.data if s.graph_iri in graphs]
     return tuple(dict.fromkeys(files))
 
 
+def _report(violations: list[Violation]) -> Report:
+    violations.sort(key=lambda v: (v.files, v.focus, v.constraint, v.path, v.message, v.value))
+    return Report(conforms=not violations, violations=violations)
+
+
 def validate(sources: Sources) -> Report:
-    data = union(sources.data)
-    ontology = union(sources.ontology)
+    """Validate with the shapes compiled to SPARQL, on the store (see ``build.shacl``)."""
+    display = Display(sources)
+    try:
+        results = check(sources.store, sources.shapes_graph, sources.typed_literals)
+    except UnsupportedShape as error:
+        raise BuildError(
+            f"{sources.shapes.display}: {error}; validate with MALANG_KG_BUILD_ENGINE=reference"
+        ) from error
+    violations = []
+    for result in results:
+        focus = to_rdflib(result.focus)
+        value = to_rdflib(result.value) if result.value is not None else None
+        violations.append(
+            Violation(
+                files=files_of(sources, (focus, value)),
+                focus=display.show(focus),
+                path=result.path,
+                constraint=result.component,
+                message=result.message,
+                value=display.show(value),
+                severity=result.severity,
+                details=result.details,
+            )
+        )
+    return _report(violations)
+
+
+def validate_reference(sources: Sources) -> Report:
+    """Validate with pyshacl, the reference SHACL engine (slow beyond some 10,000 triples)."""
+    data = sources.rdflib_graph(sources.data)
+    ontology = sources.rdflib_graph(sources.ontology)
     conforms, results_graph, _ = pyshacl.validate(
         data,
-        shacl_graph=sources.shapes.graph,
+        shacl_graph=sources.shapes_graph,
         ont_graph=ontology,
         inference="none",
         abort_on_first=False,
         allow_warnings=False,
     )
     results: Graph = results_graph
-    shapes = sources.shapes.graph
-    for prefix, namespace in data.namespaces():
-        results.bind(prefix, namespace, replace=True)
+    display = Display(sources)
     violations = []
     for result in results.subjects(predicate=SH.focusNode):
         focus = results.value(result, SH.focusNode)
-        component = results.value(result, SH.sourceConstraintComponent)
-        severity = results.value(result, SH.resultSeverity)
         value = results.value(result, SH.value)
+        path = results.value(result, SH.resultPath)
         violations.append(
             Violation(
-                files=_files_of(sources, focus, value),
-                focus=_show(data, focus),
-                path=_prefixed(shapes, results.value(result, SH.resultPath)),
-                constraint=_prefixed(results, component).removeprefix("sh:"),
+                files=files_of(sources, (focus, value)),
+                focus=display.show(focus),
+                path=shacl_path(results, path)[1] if path is not None else "",
+                constraint=display.prefixed(
+                    results.value(result, SH.sourceConstraintComponent)
+                ).removeprefix("sh:"),
                 message=str(results.value(result, SH.resultMessage) or ""),
-                value=_show(data, value),
-                severity=_prefixed(results, severity).removeprefix("sh:"),
+                value=display.show(value),
+                severity=display.prefixed(results.value(result, SH.resultSeverity)).removeprefix(
+                    "sh:"
+                ),
                 details=_details(results, result),
             )
         )
-    violations.sort(key=lambda v: (v.files, v.focus, v.constraint, v.path, v.message))
-    return Report(conforms=bool(conforms), violations=violations)
+    report = _report(violations)
+    assert report.conforms == bool(conforms)
+    return report

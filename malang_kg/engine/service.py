@@ -1,5 +1,6 @@
 """``QueryService``: the one path every query takes, from the SPARQL endpoint, the pages, the
-named queries and the dataset description alike: guard first, then the backend, within limits."""
+named queries and the dataset description alike: guard first, then the result cache
+(``engine/cache.py``), then the backend, within limits."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Protocol
 
 from malang_kg.config import Settings
 from malang_kg.engine import AskResult, QueryRequest, QueryResult, SelectResult, Term
+from malang_kg.engine.cache import CacheKey, ResultCache
 from malang_kg.engine.embedded import Job
 from malang_kg.engine.errors import QueryError, QueryRejected
 from malang_kg.engine.guard import Prepared, check
@@ -20,6 +22,7 @@ class Limits:
     max_query_bytes: int = 65_536
     max_nesting: int = 64
     memory_mb: int = 1024
+    cache_mb: int = 64  # the result cache of each serving process; 0: no cache
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -29,6 +32,7 @@ class Limits:
             max_query_bytes=settings.max_query_bytes,
             max_nesting=settings.max_nesting,
             memory_mb=settings.query_memory_mb,
+            cache_mb=settings.cache_mb,
         )
 
 
@@ -50,6 +54,7 @@ class QueryService:
         self.backend = backend
         self.limits = limits
         self.base_iri = base_iri  # relative IRIs in queries resolve against the dataset's base
+        self.cache = ResultCache(limits.cache_mb * 2**20)
 
     @property
     def build_id(self) -> str:
@@ -95,7 +100,13 @@ class QueryService:
             max_rows=max_rows,
             base_iri=self.base_iri,
         )
-        return self.backend.run(job, timeout)
+        key = CacheKey.of(self.build_id, job)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        result = self.backend.run(job, timeout)  # errors and timeouts raise: never cached
+        self.cache.put(key, result)
+        return result
 
     def select(self, text: str, bindings: dict[str, Term] | None = None) -> SelectResult:
         result = self.execute(QueryRequest(text, bindings or {}))

@@ -113,6 +113,11 @@ class QueryProcess:
     def _connection_for_this_process(self) -> Connection:
         if self._connection is None or self._owner != os.getpid():
             return self._start()
+        if not self._process.is_alive():
+            # Killed while idle (an operator, the OOM killer): replace it before this query,
+            # which would otherwise fail on the dead pipe.
+            self._kill()
+            return self._start()
         return self._connection
 
     def _kill(self) -> None:

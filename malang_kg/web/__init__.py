@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
+from malang_kg.builds import current_build_dir
 from malang_kg.config import Settings, load_settings
 from malang_kg.engine.embedded import EmbeddedBackend
+from malang_kg.engine.remote import RemoteBackend
 from malang_kg.engine.service import Limits, QueryService
 from malang_kg.queries import load_queries
-from malang_kg.web import api, downloads, errors, ops, pages, reconcile, site, sparql
+from malang_kg.web import (
+    api,
+    downloads,
+    errors,
+    limits,
+    observe,
+    ops,
+    pages,
+    reconcile,
+    site,
+    sparql,
+)
 
 
 def create_app(settings: Settings | None = None, engine: QueryService | None = None) -> Flask:
-    """Build the app. Without ``engine``, the current build in ``settings.store`` is loaded."""
+    """Build the app. Without ``engine``, the one the settings choose (``query_service``)."""
     settings = settings or load_settings()
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config["MALANG_KG_SETTINGS"] = settings
-    app.config["MALANG_KG_ENGINE"] = engine or embedded_service(settings)
+    app.config["MALANG_KG_ENGINE"] = engine or query_service(settings)
     app.config["MALANG_KG_QUERIES"] = load_queries(settings.home, settings.base_iri)
+    observe.init_app(app)  # first: it times and logs every request, refused ones too
     errors.register(app)
     app.register_blueprint(site.bp)
     app.register_blueprint(ops.bp)
@@ -26,12 +42,32 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     app.register_blueprint(downloads.bp)  # /downloads/, /.well-known/void, /void
     app.register_blueprint(reconcile.bp)  # /reconcile
     sparql.init_app(app)  # the /sparql blueprint, CORS for the whole app, the body size limit
+    limits.init_app(app, settings)  # per-client rate limits on /sparql, /api and /reconcile
     return app
 
 
-def embedded_service(settings: Settings) -> QueryService:
-    """The query service over the current build of ``settings.store``, held in memory."""
-    backend = EmbeddedBackend.from_store(
-        settings.store, settings.query_memory_mb, processes=settings.threads
+def embedded_service(settings: Settings, build_dir: Path | None = None) -> QueryService:
+    """The query service over ``build_dir`` (by default the current build of
+    ``settings.store``), held in memory, counted and timed (``web/observe.py``)."""
+    backend = EmbeddedBackend(
+        build_dir or current_build_dir(settings.store),
+        settings.query_memory_mb,
+        processes=settings.threads,
     )
-    return QueryService(backend, Limits.from_settings(settings), settings.base_iri)
+    return observe.ObservedService(backend, Limits.from_settings(settings), settings.base_iri)
+
+
+def remote_service(settings: Settings) -> QueryService:
+    """The query service over the SPARQL engine at ``settings.backend_url`` (filled by
+    ``malang-kg publish``), with the same guard and limits, counted and timed."""
+    backend = RemoteBackend.from_settings(settings)
+    return observe.ObservedService(backend, Limits.from_settings(settings), settings.base_iri)
+
+
+def query_service(settings: Settings, build_dir: Path | None = None) -> QueryService:
+    """The service the settings ask for: over the external engine when MALANG_KG_BACKEND_URL is
+    set (``build_dir`` is then not loaded: the engine holds the published build), else over the
+    embedded store."""
+    if settings.backend_url:
+        return remote_service(settings)
+    return embedded_service(settings, build_dir)

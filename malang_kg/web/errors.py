@@ -8,6 +8,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from malang_kg.engine.errors import QueryError
+from malang_kg.web import observe
 
 
 def _wants_html() -> bool:
@@ -27,7 +28,7 @@ def _wants_json() -> bool:
     )
 
 
-def _message(
+def message_response(
     status: int, title: str, message: str, plain_text: bool = False
 ) -> Response | tuple[str, int]:
     if _wants_html():
@@ -44,7 +45,7 @@ def _message(
 def _respond(error: HTTPException) -> Response:
     status = error.code or 500
     response = current_app.make_response(
-        _message(status, error.name, error.description or error.name)
+        message_response(status, error.name, error.description or error.name)
     )
     # Keep what the exception says beyond its body, e.g. ``Allow`` on a 405.
     for name, value in error.get_headers():
@@ -56,7 +57,8 @@ def _respond(error: HTTPException) -> Response:
 def _query_error(error: QueryError) -> Response | tuple[str, int]:
     """A refused query: HTML for browsers, JSON for API clients, plain text for the rest (a
     client asking for CSV or Turtle). The message is written for the client already."""
-    return _message(error.status, error.title, error.message, plain_text=True)
+    observe.refused(error)  # counted, unless the query service counted it already
+    return message_response(error.status, error.title, error.message, plain_text=True)
 
 
 DRAIN_LIMIT = 16 * 2**20

@@ -1,4 +1,4 @@
-"""Operations endpoints: ``/health``."""
+"""Operations endpoints: ``/health`` and ``/metrics`` (Prometheus, see ``web/metrics.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from malang_kg.web.context import engine
+from malang_kg.web.metrics import exposition, sync_engine_counters
 
 bp = Blueprint("ops", __name__)
 
@@ -36,3 +37,10 @@ def health() -> Response:
             "worker": worker_state(),
         }
     )
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    sync_engine_counters(engine())
+    body, content_type = exposition()
+    return Response(body, headers={"Content-Type": content_type, "Cache-Control": "no-store"})

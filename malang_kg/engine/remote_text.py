@@ -1,0 +1,168 @@
+"""The text a remote SPARQL engine is sent: the guarded query with its bindings as ``VALUES``.
+
+The embedded store binds values through Oxigraph's substitutions, which never touch the query
+text. A remote engine has no such API: the SPARQL 1.1 Protocol carries a query string and nothing
+else. The project's rule is never to paste user input into SPARQL text, so values are bound the
+standard way instead: as an inline ``VALUES`` block of RDF terms, each serialised by pyoxigraph in
+N-Triples syntax (its ``str()``: every quote, backslash and line break in a literal escaped, every
+IRI checked), which is also valid SPARQL. A term is one token there, so whatever a value holds it
+cannot end the block or add a clause: a value is data, never syntax.
+
+Where the block goes follows Oxigraph's substitutions, so both backends answer alike: at the
+start of the ``WHERE`` group of every ``SELECT`` (the query's own and its sub-queries) that
+projects the variable, so a ``FILTER`` or ``BIND`` anywhere in that group sees the value. As with
+Oxigraph, the query must project every variable it binds; the service binds values in SELECT
+queries only (the named queries, the pages, search and the description), so other forms with
+bindings are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from malang_kg.engine import Term
+from malang_kg.engine.embedded import to_oxigraph
+from malang_kg.engine.errors import QueryError, QuerySyntaxError
+from malang_kg.engine.guard import _TOKEN, FORMS, QueryForm
+
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    def is_word(self, word: str) -> bool:
+        return self.kind == "word" and self.text.upper() == word
+
+    def is_open_brace(self) -> bool:
+        return self.kind == "open" and self.text == "{"
+
+
+def tokenize(text: str) -> list[Token]:
+    """The guard's tokens (strings, IRIs and comments set apart) with their positions."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            found.append(Token(kind, match.group(), match.start(), match.end()))
+    return found
+
+
+def query_form(found: list[Token]) -> QueryForm:
+    for token in found:
+        if token.kind == "word" and token.text.upper() in FORMS:
+            return FORMS[token.text.upper()]
+    raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def term_text(term: Term) -> str:
+    """``term`` in N-Triples syntax (valid SPARQL), escaped by pyoxigraph."""
+    if term.kind not in ("uri", "literal"):
+        raise QueryError(f"a {term.kind} cannot be bound as a value on a remote SPARQL engine")
+    try:
+        return str(to_oxigraph(term))
+    except ValueError:
+        raise QueryError(f"not a valid RDF term: {term.value[:100]!r}") from None
+
+
+def values_block(bindings: dict[str, Term]) -> str:
+    names = sorted(bindings)
+    for name in names:
+        if not _VARIABLE_NAME.match(name):
+            raise QueryError(f"not a variable name: {name[:50]!r}")
+    variables = " ".join(f"?{name}" for name in names)
+    terms = " ".join(term_text(bindings[name]) for name in names)
+    return f" VALUES ({variables}) {{ ({terms}) }} "
+
+
+def _closing(found: list[Token], opening: int) -> int:
+    """The index of the bracket that closes the one at ``opening``."""
+    depth = 0
+    for index in range(opening, len(found)):
+        if found[index].kind == "open":
+            depth += 1
+        elif found[index].kind == "close":
+            depth -= 1
+            if depth == 0:
+                return index
+    raise QuerySyntaxError("a '{' is never closed")
+
+
+def _next_brace(found: list[Token], after: int) -> int | None:
+    for index in range(after + 1, len(found)):
+        if found[index].is_open_brace():
+            return index
+    return None
+
+
+def _projection(found: list[Token], select: int, group: int) -> set[str] | None:
+    """The variables the SELECT at ``select`` projects (None: ``SELECT *``, all of them)."""
+    depth = 0
+    after_as = False
+    names: set[str] = set()
+    for token in found[select + 1 : group]:
+        if token.kind == "open":
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+        elif token.kind == "other" and token.text == "*" and depth == 0:
+            return None
+        elif token.kind == "var" and (depth == 0 or after_as):
+            names.add(token.text[1:])
+        after_as = token.is_word("AS")
+    return names
+
+
+def _insert_at(found: list[Token], group: int, block: str) -> list[tuple[int, str]]:
+    """Edits putting ``block`` first in the group opened at ``group``. A group that is a bare
+    sub-query (``{ SELECT … }``) gets braces around the sub-query, as VALUES cannot precede it."""
+    position = found[group].end
+    if group + 1 < len(found) and found[group + 1].is_word("SELECT"):
+        close = _closing(found, group)
+        return [(position, block + "{ "), (found[close].start, " } ")]
+    return [(position, block)]
+
+
+def bind_values(text: str, bindings: dict[str, Term]) -> str:
+    """``text`` with ``bindings`` bound as VALUES (see the module's description)."""
+    if not bindings:
+        return text
+    found = tokenize(text)
+    if query_form(found) != "select":
+        raise QueryError("values can only be bound in a SELECT query")
+    edits: list[tuple[int, str]] = []
+    top_level = True
+    for index, token in enumerate(found):
+        if not token.is_word("SELECT"):
+            continue
+        group = _next_brace(found, index)
+        if group is None:
+            raise QuerySyntaxError("a SELECT has no WHERE group")
+        projected = _projection(found, index, group)
+        chosen = {
+            name: term for name, term in bindings.items() if projected is None or name in projected
+        }
+        if top_level and len(chosen) < len(bindings):
+            missing = sorted(set(bindings) - set(chosen))[0]
+            raise QueryError(f"the query does not project ?{missing}, so it cannot be bound")
+        top_level = False
+        if chosen:
+            edits += _insert_at(found, group, values_block(chosen))
+    for position, insertion in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        text = text[:position] + insertion + text[position:]
+    return text
+
+
+def with_base(text: str, base_iri: str | None) -> str:
+    """``text`` resolving relative IRIs against ``base_iri`` (a BASE of the query's own, later
+    in its prologue, still wins)."""
+    if not base_iri:
+        return text
+    return f"BASE {ox.NamedNode(base_iri)}\n{text}"

@@ -1,0 +1,31 @@
+"""The suites of the named-query API, search, reconciliation, the dataset description, the
+downloads and the site (``test_api``, ``test_search``, ``test_reconcile``, ``test_void``,
+``test_downloads``, ``test_web``) rerun in backend mode: the same tests, imported, with ``engine``
+the query service over a real ``oxigraph serve`` filled by ``malang-kg publish``
+(``tests/backend.py``)."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from malang_kg.engine.remote import RemoteBackend
+from malang_kg.engine.service import QueryService
+from tests.test_api import *  # noqa: F403
+from tests.test_downloads import *  # noqa: F403
+from tests.test_reconcile import *  # noqa: F403
+from tests.test_search import *  # noqa: F403
+from tests.test_void import *  # noqa: F403
+from tests.test_web import *  # noqa: F403
+
+pytest_plugins = ("tests.backend",)
+
+
+@pytest.fixture(scope="module")
+def engine(remote_engine: QueryService) -> QueryService:
+    return remote_engine
+
+
+def test_these_tests_run_in_backend_mode(client: FlaskClient, engine: QueryService) -> None:
+    assert isinstance(engine.backend, RemoteBackend)
+    assert client.application.config["MALANG_KG_ENGINE"] is engine
