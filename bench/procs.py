@@ -64,6 +64,32 @@ def memory_of(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) the live processes of a group have used, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in group_members(pgid):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def wait_idle(pgid: int, timeout: float, busy: float = 0.1, window: float = 1.0) -> float:
+    """Wait until the group uses less than ``busy`` of a CPU over ``window`` seconds (a query
+    whose client has gone may still be running), at most ``timeout`` seconds; the wait."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        before = cpu_seconds(pgid)
+        time.sleep(window)
+        if cpu_seconds(pgid) - before < busy * window:
+            break
+    return time.perf_counter() - started
+
+
 class MemorySampler(threading.Thread):
     """Samples the summed RSS and PSS of a process group every ``interval`` seconds; keeps the
     peaks."""

@@ -30,6 +30,7 @@ from bench.procs import (
     raise_on_termination,
     run_timed,
     stop_all,
+    wait_idle,
     wait_until,
 )
 from bench.scenarios import ROOT, SERVERS, Scenario, ServerSpec, scenarios
@@ -182,7 +183,10 @@ def measure(
                 wait_until(group, lambda: http_status(ready_url) == 200, 1800), 2
             )
         log(f"  {spec.label}: ready in {figures['ready_s']} s")
+        figures["idle_waits_s"] = {}
         for scenario in scenarios():
+            # Queries whose clients wrk abandoned at the end of a run may still be running.
+            figures["idle_waits_s"][scenario.name] = round(wait_idle(group.pid, 300), 1)
             measure_scenario(spec, scenario, base, figures, options, wrk)
     except Exception as error:  # recorded; the next server still runs
         figures["error"] = str(error)[:1000]
