@@ -121,9 +121,14 @@ class _Merger:
             self.disjoint = set()
         new = [graph for graph in graphs if graph not in self.disjoint]
         if new:
+            every = [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+            if len(new) == 1:  # one graph: look it up by name
+                first, other, tests = f"GRAPH <{new[0]}>", f"<{new[0]}>", "true"
+            else:
+                first, other, tests = "GRAPH ?a", "?a", _member("?a", new, every)
             shared = self.store.query(
-                "ASK { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER (?a != ?b && "
-                f"?a IN ({_iris(new)}) && ?b IN ({_iris(graphs)})) }}"
+                f"ASK {{ {first} {{ ?s ?p ?o }} GRAPH ?b {{ ?s ?p ?o }} FILTER ({tests} "
+                f"&& {_member('?b', graphs, every)} && ?b != {other}) }}"
             )
             if shared:
                 return False
@@ -159,8 +164,15 @@ class _Merger:
         return serialised, len(merged)
 
 
-def _iris(graphs: Iterable[str]) -> str:
-    return ", ".join(f"<{graph}>" for graph in graphs)
+def _member(variable: str, graphs: list[str], every: list[str]) -> str:
+    """A SPARQL test that ``variable`` is one of ``graphs`` (among ``every`` graph), written
+    with the shorter list: each IN costs one comparison per graph listed, per row."""
+    others = [graph for graph in every if graph not in graphs]
+    if not others:
+        return "true"
+    if len(others) < len(graphs):
+        return f"{variable} NOT IN ({', '.join(f'<{g}>' for g in others)})"
+    return f"{variable} IN ({', '.join(f'<{g}>' for g in graphs)})"
 
 
 def _with_graphs(store: ox.Store, graphs: list[str], every: list[str]) -> ox.Store:

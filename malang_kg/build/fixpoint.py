@@ -10,10 +10,12 @@
    (``reason.trivia_reason``), and nothing asserted is repeated in the inferred graph.
 
 The result equals owlrl's closure of everything, minus the trivia (``tests/test_reason_rules``
-checks it on the real data and on synthetic data), with one deliberate gap: owlrl equates two
-different *literal* values of a functional property (``"1" owl:sameAs "2"``) and rewrites other
-triples with them; those triples have literal subjects or come from data the shapes refuse, and
-the rules here never equate literals.
+checks it on the real data, on synthetic data and on each construct), with one deliberate gap:
+owlrl goes on deriving from triples with a *literal* subject, which it makes when an inverse or
+symmetric property has a literal value, or equates two different literal values of a
+functional property (``"1" owl:sameAs "2"``). A store cannot hold such triples and the rules
+never make them. Such values are modelling errors, which the shapes catch for most properties
+(every object property they constrain takes `sh:class`, and the functional ones `sh:maxCount 1`).
 """
 
 from __future__ import annotations

@@ -60,6 +60,13 @@ def generate(
     return counts
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of triples, got {text}")
+    return value
+
+
 def _command(args: argparse.Namespace) -> int:
     try:
         counts = generate(Path(args.out), args.triples, args.seed)
@@ -79,7 +86,7 @@ def register(subparsers: Subparsers) -> None:
         "that conform to the shapes; build with MALANG_KG_DATA_DIR=OUT. The same seed gives "
         "the same files.",
     )
-    parser.add_argument("--triples", type=int, required=True, metavar="N")
+    parser.add_argument("--triples", type=_positive, required=True, metavar="N")
     parser.add_argument("--out", required=True, metavar="DIR", help="an empty or new directory")
     parser.add_argument("--seed", type=int, default=0, metavar="S")
     parser.set_defaults(handler=_command)
