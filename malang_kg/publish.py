@@ -39,9 +39,9 @@ import pyoxigraph as ox
 
 from malang_kg.builds import DATASET_FILE, NoBuildError, current_build_dir, read_manifest
 from malang_kg.cli import Subparsers, add_settings_flags, settings_from_args
-from malang_kg.engine.errors import BackendUnavailable, QueryError
+from malang_kg.engine.errors import BackendTimeout, BackendUnavailable, QueryError
 from malang_kg.engine.remote import DCTERMS, VOID, XSD, RemoteBackend, description_graph
-from malang_kg.engine.remote_http import BackendConfig, BackendTimeout, HttpClient
+from malang_kg.engine.remote_http import BackendConfig, HttpClient
 
 BATCH_TRIPLES = 10_000
 ATTEMPTS = 5  # tries of one request, and of one graph

@@ -41,3 +41,17 @@ class QueryResourceExceeded(QueryError):
 class BackendUnavailable(QueryError):
     status = 503
     title = "Service Unavailable"
+
+
+class BackendError(QueryError):
+    """The engine failed, refused the service or answered something unreadable."""
+
+    status = 502
+    title = "Bad Gateway"
+
+
+class BackendTimeout(QueryError):
+    """The engine did not answer the service's own call, or the connection, in time."""
+
+    status = 504
+    title = "Gateway Timeout"

@@ -50,6 +50,8 @@ from malang_kg.config import Settings
 from malang_kg.engine import AskResult, GraphResult, QueryResult, Row, SelectResult, Term
 from malang_kg.engine.embedded import Job, describe_syntax_error, from_oxigraph
 from malang_kg.engine.errors import (
+    BackendError,
+    BackendTimeout,
     QueryError,
     QueryResourceExceeded,
     QuerySyntaxError,
@@ -58,8 +60,6 @@ from malang_kg.engine.errors import (
 from malang_kg.engine.remote_http import (
     ENGINE,
     BackendConfig,
-    BackendError,
-    BackendTimeout,
     HttpClient,
     log,
     media_type,

@@ -15,25 +15,11 @@ import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from malang_kg.config import Settings
-from malang_kg.engine.errors import BackendUnavailable, QueryError
+from malang_kg.engine.errors import BackendError, BackendTimeout, BackendUnavailable, QueryError
 
 log = logging.getLogger("malang_kg.remote")
 
 ENGINE = "the SPARQL engine this service runs on"
-
-
-class BackendError(QueryError):
-    """The engine failed, refused the service or answered something unreadable."""
-
-    status = 502
-    title = "Bad Gateway"
-
-
-class BackendTimeout(QueryError):
-    """The engine did not answer the service's own call, or the connection, in time."""
-
-    status = 504
-    title = "Gateway Timeout"
 
 
 @dataclass(frozen=True)
