@@ -22,6 +22,7 @@ from typing import Any
 from malang_kg.running import builds_in_use
 
 DATASET_FILE = "dataset.nq"
+STORE_DIR = "oxigraph"  # the quads as an Oxigraph (RocksDB) store, opened read-only to serve
 MANIFEST_FILE = "manifest.json"
 BUILDS_DIR = "builds"
 CURRENT_LINK = "current"

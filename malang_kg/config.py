@@ -38,6 +38,7 @@ class Setting:
     default_doc: str | None = None  # how the default is written in the docs, if not verbatim
     minimum: float | None = None  # bounds for kinds "int" and "float"
     maximum: float | None = None
+    choices: tuple[str, ...] = ()  # for kind "str": the values allowed, if only some are
 
     @property
     def env_var(self) -> str:
@@ -99,6 +100,19 @@ SETTINGS: tuple[Setting, ...] = (
         "some 50,000 triples).",
         cli_flag="--build-engine",
         kind="str",
+        choices=("oxigraph", "reference"),
+    ),
+    Setting(
+        name="SERVE_FROM",
+        default="disk",
+        help="Where the embedded store answers from: `disk` opens the build's Oxigraph store "
+        "read-only in each query process (ready at once at any size; the processes share the "
+        "data through the page cache); `memory` loads the build into memory before the workers "
+        "fork (full scans 2-6x faster, some joins 2x slower; at a million triples it takes "
+        "seconds to load and ~0.7 GB).",
+        cli_flag="--serve-from",
+        kind="str",
+        choices=("disk", "memory"),
     ),
     Setting(
         name="HOST",
@@ -285,7 +299,8 @@ class Settings:
     data_dir: Path | None
     store: Path
     keep_builds: int
-    build_engine: str  # "oxigraph" or "reference" (checked by the build)
+    build_engine: str  # "oxigraph" or "reference"
+    serve_from: str  # "disk" or "memory"
     host: str
     port: int
     workers: int
@@ -355,6 +370,10 @@ def _parse_str(setting: Setting, raw: str) -> str:
     value = raw.strip()
     if not value:
         raise ConfigError(f"{_label(setting)}: must not be empty")
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(
+            f"{_label(setting)}: must be one of {', '.join(setting.choices)}, got {raw!r}"
+        )
     return value
 
 

@@ -82,6 +82,7 @@ SERVE_FLAGS = (
     "MAX_NESTING",
     "QUERY_MEMORY_MB",
     "CACHE_MB",
+    "SERVE_FROM",
     "RATE_LIMIT",
     "RATE_LIMIT_STORAGE",
 )

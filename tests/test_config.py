@@ -30,6 +30,7 @@ def test_defaults() -> None:
         store=ROOT / "var" / "store",
         keep_builds=3,
         build_engine="oxigraph",
+        serve_from="disk",
         host="127.0.0.1",
         port=5000,
         workers=2,
@@ -79,6 +80,7 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         "MALANG_KG_MAX_ROWS": "5",
         "MALANG_KG_MAX_QUERY_BYTES": "1024",
         "MALANG_KG_MAX_NESTING": "10",
+        "MALANG_KG_SERVE_FROM": "memory",
         "MALANG_KG_QUERY_MEMORY_MB": "256",
         "MALANG_KG_CACHE_MB": "0",
         "MALANG_KG_RATE_LIMIT": "30/minute",
@@ -97,6 +99,7 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         store=tmp_path / "store",
         keep_builds=5,
         build_engine="reference",
+        serve_from="memory",
         host="0.0.0.0",
         port=8080,
         workers=8,
@@ -187,6 +190,8 @@ BAD_VALUES = [
     ("BACKEND_STORE_URL", "http://example.org/my store"),
     ("BACKEND_UPDATE_URL", "http:///update"),  # no host
     ("BACKEND_TIMEOUT", "0"),
+    ("SERVE_FROM", "tape"),
+    ("BUILD_ENGINE", "owlrl"),
 ]
 
 

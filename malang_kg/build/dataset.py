@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -113,3 +114,12 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
         assert isinstance(graph, ox.NamedNode) and isinstance(number, ox.Literal)
         counts[graph.value] = int(number.value)
     return counts
+
+
+def write_store(nquads: Path, directory: Path) -> None:
+    """Write the build's quads (its N-Quads dump, already validated) as the Oxigraph (RocksDB)
+    store that serving opens read-only."""
+    store = ox.Store(str(directory))
+    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+    store.flush()
+    del store  # closes the database: its files are complete before the build is published

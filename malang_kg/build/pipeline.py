@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 from rdflib import Graph
 
-from malang_kg.build.dataset import graph_counts, load_graphs
+from malang_kg.build.dataset import graph_counts, load_graphs, write_store
 from malang_kg.build.dumps import DOWNLOADS_DIR, write_dumps
 from malang_kg.build.fixpoint import materialise_store
 from malang_kg.build.forking import Forked
@@ -29,6 +29,7 @@ from malang_kg.build.validate import Report, validate, validate_reference
 from malang_kg.builds import (
     DATASET_FILE,
     MANIFEST_FILE,
+    STORE_DIR,
     GraphCount,
     Manifest,
     builds_dir,
@@ -162,6 +163,10 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
         )
         timings["write"] = time.perf_counter() - mark
         log(f"wrote the build and its dumps in {timings['write']:.2f} s")
+        mark = time.perf_counter()
+        write_store(staging / DATASET_FILE, staging / STORE_DIR)
+        timings["store"] = time.perf_counter() - mark
+        log(f"wrote the Oxigraph store in {timings['store']:.2f} s")
         timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
         reasoner = (
             "owlrl (OWL RL)"

@@ -50,12 +50,24 @@ def _virtual_memory_bytes() -> int:
 
 
 def _serve(
-    connection: Connection, answer: Callable[[Any], Any], memory_bytes: int, parent: int
+    connection: Connection,
+    answer: Callable[[Any], Any],
+    prepare: Callable[[], object] | None,
+    memory_bytes: int,
+    parent: int,
 ) -> None:
-    """The child's loop: receive a job, answer it, send ("ok", result) or ("error", QueryError)."""
+    """The child's loop: receive a job, answer it, send ("ok", result) or ("error", QueryError).
+
+    ``prepare`` (opening the store) runs first, outside the memory cap, which only bounds what
+    queries add."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if prepare is not None:
+        try:
+            prepare()
+        except Exception:  # each job will retry and report it; the loop must not die silently
+            sys.stderr.write(f"query process {os.getpid()}: {traceback.format_exc()}\n")
     limit = _virtual_memory_bytes() + memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
@@ -89,8 +101,14 @@ class QueryProcess:
     serving process itself has been forked (gunicorn forks its workers from the master).
     """
 
-    def __init__(self, answer: Callable[[Any], Any], memory_mb: int) -> None:
+    def __init__(
+        self,
+        answer: Callable[[Any], Any],
+        memory_mb: int,
+        prepare: Callable[[], object] | None = None,
+    ) -> None:
         self._answer = answer
+        self._prepare = prepare
         self._memory_bytes = memory_mb * 2**20
         self._lock = threading.Lock()
         self._owner = -1
@@ -102,7 +120,7 @@ class QueryProcess:
         parent, child = _FORK.Pipe()
         process = _FORK.Process(
             target=_serve,
-            args=(child, self._answer, self._memory_bytes, os.getpid()),
+            args=(child, self._answer, self._prepare, self._memory_bytes, os.getpid()),
             daemon=True,
         )
         process.start()
@@ -166,8 +184,14 @@ class QueryProcess:
 class QueryPool:
     """``size`` query processes; a request thread borrows one for the length of its query."""
 
-    def __init__(self, answer: Callable[[Any], Any], memory_mb: int, size: int) -> None:
-        self.processes = [QueryProcess(answer, memory_mb) for _ in range(size)]
+    def __init__(
+        self,
+        answer: Callable[[Any], Any],
+        memory_mb: int,
+        size: int,
+        prepare: Callable[[], object] | None = None,
+    ) -> None:
+        self.processes = [QueryProcess(answer, memory_mb, prepare) for _ in range(size)]
         self._idle: queue.LifoQueue[QueryProcess] = queue.LifoQueue()
         for process in self.processes:
             self._idle.put(process)

@@ -48,11 +48,13 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
 
 def embedded_service(settings: Settings, build_dir: Path | None = None) -> QueryService:
     """The query service over ``build_dir`` (by default the current build of
-    ``settings.store``), held in memory, counted and timed (``web/observe.py``)."""
+    ``settings.store``), opened from disk or held in memory (SERVE_FROM), counted and timed
+    (``web/observe.py``)."""
     backend = EmbeddedBackend(
         build_dir or current_build_dir(settings.store),
         settings.query_memory_mb,
         processes=settings.threads,
+        in_memory=settings.serve_from == "memory",
     )
     return observe.ObservedService(backend, Limits.from_settings(settings), settings.base_iri)
 
