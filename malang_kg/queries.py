@@ -9,8 +9,9 @@ Header lines come before the query text, one ``# key: value`` per line::
     # param lang: language = en ; language of the labels
 
 A parameter line is ``# param NAME: TYPE [= DEFAULT] ; HELP`` with TYPE one of ``iri``, ``string``,
-``language``, ``integer``, ``date``. Values are bound with pyoxigraph's ``substitutions``, never
-pasted into the text; Oxigraph binds only projected variables, so each parameter must be projected.
+``language``, ``integer``, ``date``. Values are bound as a ``VALUES`` block of escaped terms
+(``engine/query_text.py``), never pasted into the text as written; only projected variables are
+bound (as Oxigraph's own substitutions do), so each parameter must be projected.
 Other comment lines in the header are free text.
 """
 
@@ -25,7 +26,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from malang_kg.engine import SelectResult, Term
-from malang_kg.engine.embedded import to_oxigraph
+from malang_kg.engine.errors import QueryError
+from malang_kg.engine.query_text import bind_values
 from malang_kg.namespaces import CANONICAL_BASE
 
 if TYPE_CHECKING:
@@ -201,14 +203,12 @@ def _check_runs(query: NamedQuery) -> None:
     """Parse and run the query on an empty store with every parameter bound: syntax errors and
     unprojected parameters show up here, at start-up, instead of on a user's request."""
     sample = {p.name: p.default or _SAMPLE[p.type] for p in query.parameters}
-    bindings = {ox.Variable(k): to_oxigraph(v) for k, v in query.bindings(sample).items()}
     try:
-        result = ox.Store().query(
-            query.text, use_default_graph_as_union=True, substitutions=bindings
-        )
+        text = bind_values(query.text, query.bindings(sample))
+        result = ox.Store().query(text, use_default_graph_as_union=True)
         if isinstance(result, ox.QuerySolutions):
             list(result)
-    except (SyntaxError, ValueError, RuntimeError, OSError) as error:
+    except (SyntaxError, ValueError, RuntimeError, OSError, QueryError) as error:
         raise QueryFileError(f"{query.path.name}: {error}") from None
 
 

@@ -21,7 +21,8 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from malang_kg import negotiation as neg
-from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term
+from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term, TsvResult
+from malang_kg.engine.oxterms import select_from_tsv
 from malang_kg.namespaces import PREFIXES
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
@@ -47,6 +48,14 @@ def serialize(result: QueryResult, media: neg.MediaType) -> bytes:
     if isinstance(result, GraphResult):
         return serialize_graph(result.triples, media)
     mime = media.mime
+    if isinstance(result, TsvResult):  # written by the engine: passed on, or converted in Rust
+        if mime == neg.TSV.mime:
+            return result.tsv
+        if mime in (neg.SPARQL_JSON.mime, neg.JSON.mime):
+            parsed = ox.parse_query_results(result.tsv, format=ox.QueryResultsFormat.TSV)
+            assert isinstance(parsed, ox.QuerySolutions)
+            return parsed.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        result = select_from_tsv(result)
     if mime in (neg.SPARQL_JSON.mime, neg.JSON.mime):
         return to_json(result)
     if mime in (neg.SPARQL_XML.mime, neg.XML.mime):

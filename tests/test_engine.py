@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from malang_kg.engine import AskResult, GraphResult, QueryRequest, SelectResult, Term
+from malang_kg.engine import AskResult, GraphResult, QueryRequest, SelectResult, Term, TsvResult
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.errors import (
     QueryRejected,
@@ -14,6 +14,7 @@ from malang_kg.engine.errors import (
     QuerySyntaxError,
     QueryTimeout,
 )
+from malang_kg.engine.oxterms import select_from_tsv
 from malang_kg.engine.service import Limits, QueryService
 from tests.conftest import BASE, ID
 
@@ -108,3 +109,37 @@ def test_bindings_are_values_not_text(engine: QueryService) -> None:
     hostile = Term.literal('Samaan" } ; DROP ALL ; #')
     result = engine.execute(QueryRequest(query, {"x": hostile}))
     assert isinstance(result, SelectResult) and result.rows == []
+
+
+# A literal with a line break, a tab and a quote; a language tag; a typed value; a blank node.
+TRICKY = """SELECT ?x ?y WHERE {
+  VALUES (?x ?y) {
+    ("two\\nlines\\tand a \\"quote\\"" "satu"@id)
+    (42 UNDEF)
+    (UNDEF "2024-01-01"^^<http://www.w3.org/2001/XMLSchema#date>)
+  }
+}"""
+
+
+def test_tsv_answers_hold_the_same_rows_as_terms(engine: QueryService) -> None:
+    as_terms = engine.execute(QueryRequest(TRICKY))
+    as_tsv = engine.execute(QueryRequest(TRICKY, as_tsv=True))
+    assert isinstance(as_terms, SelectResult) and isinstance(as_tsv, TsvResult)
+    assert as_tsv.tsv.count(b"\n") == 4  # the header and one line per row
+    assert select_from_tsv(as_tsv).rows == as_terms.rows
+    blank = engine.execute(QueryRequest("SELECT ?b WHERE { BIND (BNODE() AS ?b) }", as_tsv=True))
+    assert isinstance(blank, TsvResult)
+    assert select_from_tsv(blank).rows[0]["b"].kind == "bnode"
+
+
+def test_tsv_answers_are_cut_at_the_row_limit(tight: QueryService) -> None:
+    result = tight.execute(QueryRequest("SELECT * WHERE { ?s ?p ?o }", as_tsv=True))
+    assert isinstance(result, TsvResult) and result.truncated
+    assert len(select_from_tsv(result).rows) == 5
+    whole = tight.execute(QueryRequest(TRICKY, as_tsv=True))
+    assert isinstance(whole, TsvResult) and not whole.truncated
+
+
+def test_only_select_answers_come_as_tsv(engine: QueryService) -> None:
+    ask = engine.execute(QueryRequest(f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}", as_tsv=True))
+    assert isinstance(ask, AskResult)

@@ -116,10 +116,10 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
     return counts
 
 
-def write_store(nquads: Path, directory: Path) -> None:
-    """Write the build's quads (its N-Quads dump, already validated) as the Oxigraph (RocksDB)
-    store that serving opens read-only."""
-    store = ox.Store(str(directory))
-    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
-    store.flush()
-    del store  # closes the database: its files are complete before the build is published
+def write_store(store: ox.Store, directory: Path) -> None:
+    """Copy ``store`` (validated and reasoned) into the Oxigraph (RocksDB) store at ``directory``
+    that serving opens read-only."""
+    disk = ox.Store(str(directory))
+    disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+    disk.flush()
+    del disk  # closes the database: its files are complete before the build is published

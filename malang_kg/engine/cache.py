@@ -4,9 +4,9 @@ Every query, from the SPARQL endpoint, the pages, the named-query API and the da
 goes through ``QueryService.execute``, which looks here first. An answer is kept under everything
 that decides it: the build (a new build means new keys, so nothing is ever stale), the query text
 as the guard passed it, the bindings, the dataset (protocol default and named graphs, and whether
-the default graph is the union), the base IRI and the row limit. Errors and timeouts are never
-kept: they raise before anything is stored. The first answer of a new build empties the cache
-of the old build's answers, which no request would ask for again.
+the default graph is the union), the base IRI, the row limit and whether TSV was asked for.
+Errors and timeouts are never kept: they raise before anything is stored. The first answer of a
+new build empties the cache of the old build's answers, which no request would ask for again.
 
 The cache is bounded by the approximate size of what it holds (the lengths of the values of the
 results' terms plus a fixed overhead per term, row and entry) and evicts the least recently used
@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term
+from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term, TsvResult
 from malang_kg.engine.embedded import Job
 
 # Approximate bytes of Python object overhead, on top of the characters of the values.
@@ -47,6 +47,7 @@ class CacheKey:
     union_default_graph: bool
     base_iri: str | None
     max_rows: int
+    as_tsv: bool
 
     @classmethod
     def of(cls, build_id: str, job: Job) -> CacheKey:
@@ -59,6 +60,7 @@ class CacheKey:
             union_default_graph=job.union_default_graph,
             base_iri=job.base_iri,
             max_rows=job.max_rows,
+            as_tsv=job.as_tsv,
         )
 
     def size(self) -> int:
@@ -91,6 +93,8 @@ def result_size(result: QueryResult) -> int:
         return ENTRY_OVERHEAD + sum(len(c) for c in result.columns) + cells
     if isinstance(result, GraphResult):
         return ENTRY_OVERHEAD + sum(ROW_OVERHEAD + _terms_size(t) for t in result.triples)
+    if isinstance(result, TsvResult):
+        return ENTRY_OVERHEAD + len(result.tsv)
     raise TypeError(f"not a query result: {type(result).__name__}")
 
 

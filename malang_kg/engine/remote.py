@@ -6,7 +6,7 @@ updates and unknown graphs before this module sends anything. Then:
 - **Syntax** is checked here, on an empty local Oxigraph store in a killable query process
   (``engine/workers.py``; an ASK or an aggregate is evaluated on the spot, even on an empty
   store), so a syntax error says where, as in embedded mode, and the engine never sees such text.
-- **Values** are bound as a ``VALUES`` block of escaped terms (``engine/remote_text.py``): a remote
+- **Values** are bound as a ``VALUES`` block of escaped terms (``engine/query_text.py``): a remote
   engine has no substitution API.
 - **The dataset** is always sent with the request: the default graph is the union of the
   published graphs (every one as ``default-graph-uri`` and ``named-graph-uri``) unless the query
@@ -47,8 +47,8 @@ from requests import RequestException
 from urllib3.exceptions import HTTPError
 
 from malang_kg.config import Settings
-from malang_kg.engine import AskResult, GraphResult, QueryResult, Row, SelectResult, Term
-from malang_kg.engine.embedded import Job, describe_syntax_error, from_oxigraph
+from malang_kg.engine import AskResult, GraphResult, QueryResult, Row, SelectResult
+from malang_kg.engine.embedded import Job, describe_syntax_error
 from malang_kg.engine.errors import (
     BackendError,
     BackendTimeout,
@@ -57,6 +57,8 @@ from malang_kg.engine.errors import (
     QuerySyntaxError,
     QueryTimeout,
 )
+from malang_kg.engine.oxterms import collect_rows, collect_triples
+from malang_kg.engine.query_text import bind_values, query_form, tokenize, with_base
 from malang_kg.engine.remote_http import (
     ENGINE,
     BackendConfig,
@@ -65,7 +67,6 @@ from malang_kg.engine.remote_http import (
     media_type,
     status_error,
 )
-from malang_kg.engine.remote_text import bind_values, query_form, tokenize, with_base
 from malang_kg.engine.workers import QueryPool
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
@@ -350,18 +351,10 @@ def _parse(response: Any, body: _Body, form: str, max_rows: int, started: float)
     if form in ("construct", "describe"):
         if kind not in GRAPH_FORMATS:
             raise ValueError(f"unexpected content type {kind!r}")
-        triples: list[tuple[Term, Term, Term]] = []
-        for quad in ox.parse(io.BufferedReader(body), format=GRAPH_FORMATS[kind]):
-            if len(triples) == max_rows:
-                return GraphResult(triples, True, time.perf_counter() - started)
-            triples.append(
-                (
-                    from_oxigraph(quad.subject),
-                    from_oxigraph(quad.predicate),
-                    from_oxigraph(quad.object),
-                )
-            )
-        return GraphResult(triples, False, time.perf_counter() - started)
+        triples, cut = collect_triples(
+            ox.parse(io.BufferedReader(body), format=GRAPH_FORMATS[kind]), max_rows
+        )
+        return GraphResult(triples, cut, time.perf_counter() - started)
     if kind not in RESULTS_FORMATS:
         raise ValueError(f"unexpected content type {kind!r}")
     parsed = ox.parse_query_results(io.BufferedReader(body), format=RESULTS_FORMATS[kind])
@@ -371,14 +364,5 @@ def _parse(response: Any, body: _Body, form: str, max_rows: int, started: float)
         value = any(str(cell.value) not in ("0", "false") for row in parsed for cell in row if cell)
         return AskResult(value, time.perf_counter() - started)
     columns = [variable.value for variable in parsed.variables]
-    rows: list[Row] = []
-    for solution in parsed:
-        if len(rows) == max_rows:
-            return SelectResult(columns, rows, True, time.perf_counter() - started)
-        row = {}
-        for column in columns:
-            value = solution[column]
-            if value is not None:
-                row[column] = from_oxigraph(value)
-        rows.append(row)
-    return SelectResult(columns, rows, False, time.perf_counter() - started)
+    rows, cut = collect_rows(parsed, columns, max_rows)
+    return SelectResult(columns, rows, cut, time.perf_counter() - started)

@@ -99,6 +99,7 @@ class QueryService:
             union_default_graph=not prepared.names_a_dataset,
             max_rows=max_rows,
             base_iri=self.base_iri,
+            as_tsv=request.as_tsv and prepared.form == "select",
         )
         key = CacheKey.of(self.build_id, job)
         cached = self.cache.get(key)

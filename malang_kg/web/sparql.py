@@ -13,6 +13,7 @@ HTML query page, RDF clients that send no query get the Service Description. Eve
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Flask, Response, request, url_for
@@ -21,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from malang_kg import negotiation as neg
 from malang_kg.description import serialize_description, service_description
-from malang_kg.engine import GraphResult, QueryRequest, SelectResult
+from malang_kg.engine import GraphResult, QueryRequest, SelectResult, TsvResult
 from malang_kg.engine.errors import QueryError, QueryTooLarge
 from malang_kg.engine.service import QueryService
 from malang_kg.results import SerializationError, serialize
@@ -214,13 +215,15 @@ def _answer(service: QueryService, query: QueryRequest, format_param: str | None
         )
     if media.is_html:
         return _run_for_page(service, query, prepared.form)
-    result = service.execute(query)
+    # JSON and TSV are written by the engine's own serialiser (``engine.TsvResult``).
+    as_tsv = media.mime in (neg.SPARQL_JSON.mime, neg.JSON.mime, neg.TSV.mime)
+    result = service.execute(replace(query, as_tsv=as_tsv))
     try:
         body = serialize(result, media)
     except SerializationError as error:
         raise ProtocolError(406, "Not Acceptable", str(error)) from None
     response = Response(body, mimetype=media.mime)
-    if isinstance(result, SelectResult | GraphResult) and result.truncated:
+    if isinstance(result, SelectResult | GraphResult | TsvResult) and result.truncated:
         response.headers[MAX_ROWS_HEADER] = str(_max_rows(service, query))
     return response
 
@@ -237,7 +240,7 @@ def _run_for_page(service: QueryService, query: QueryRequest, form: neg.Form) ->
     except QueryError as error:
         return _page(sparql_page.PageState(query.text, query, form, error=error), error.status)
     response = _page(sparql_page.PageState(query.text, query, form, result, max_rows=max_rows), 200)
-    if isinstance(result, SelectResult | GraphResult) and result.truncated:
+    if isinstance(result, SelectResult | GraphResult | TsvResult) and result.truncated:
         response.headers[MAX_ROWS_HEADER] = str(max_rows)
     return response
 

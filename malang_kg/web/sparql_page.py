@@ -10,8 +10,16 @@ from urllib.parse import quote, urlencode, urlsplit
 from flask import render_template
 
 from malang_kg import negotiation as neg
-from malang_kg.engine import AskResult, GraphResult, QueryRequest, QueryResult, Term
+from malang_kg.engine import (
+    AskResult,
+    GraphResult,
+    QueryRequest,
+    QueryResult,
+    Term,
+    TsvResult,
+)
 from malang_kg.engine.errors import QueryError
+from malang_kg.engine.oxterms import select_from_tsv
 from malang_kg.namespaces import PREFIXES
 from malang_kg.queries import NamedQuery
 from malang_kg.results import nt_term
@@ -97,9 +105,10 @@ def table(result: QueryResult) -> Table | None:
             ["subject", "predicate", "object"],
             [[cell(s), cell(p), cell(o)] for s, p, o in result.triples],
         )
+    rows = select_from_tsv(result).rows if isinstance(result, TsvResult) else result.rows
     return Table(
         list(result.columns),
-        [[cell(row.get(name)) for name in result.columns] for row in result.rows],
+        [[cell(row.get(name)) for name in result.columns] for row in rows],
     )
 
 
@@ -175,6 +184,8 @@ def render(
     truncated = False
     if isinstance(result, GraphResult):
         rows, truncated = len(result.triples), result.truncated
+    elif isinstance(result, TsvResult):
+        rows, truncated = result.tsv.count(b"\n") - 1, result.truncated
     elif result is not None and not isinstance(result, AskResult):
         rows, truncated = len(result.rows), result.truncated
     share = download_links = None

@@ -1,14 +1,16 @@
-"""The text a remote SPARQL engine is sent: the guarded query with its bindings as ``VALUES``.
+"""The text an engine is sent: the guarded query with its bindings as ``VALUES``.
 
-The embedded store binds values through Oxigraph's substitutions, which never touch the query
-text. A remote engine has no such API: the SPARQL 1.1 Protocol carries a query string and nothing
-else. The project's rule is never to paste user input into SPARQL text, so values are bound the
-standard way instead: as an inline ``VALUES`` block of RDF terms, each serialised by pyoxigraph in
-N-Triples syntax (its ``str()``: every quote, backslash and line break in a literal escaped, every
-IRI checked), which is also valid SPARQL. A term is one token there, so whatever a value holds it
-cannot end the block or add a clause: a value is data, never syntax.
+A remote engine has no API to bind values: the SPARQL 1.1 Protocol carries a query string and
+nothing else. Oxigraph's ``substitutions`` do bind values without touching the text, but its
+planner does not know they are bound, so it may start from the wrong end (see
+``engine/embedded.py``). The project's rule is never to paste user input into SPARQL text, so
+values are bound the standard way instead, for both backends: as an inline ``VALUES`` block of
+RDF terms, each serialised by pyoxigraph in N-Triples syntax (its ``str()``: every quote,
+backslash and line break in a literal escaped, every IRI checked), which is also valid SPARQL.
+A term is one token there, so whatever a value holds it cannot end the block or add a clause: a
+value is data, never syntax.
 
-Where the block goes follows Oxigraph's substitutions, so both backends answer alike: at the
+Where the block goes follows what Oxigraph's substitutions did, so answers are the same: at the
 start of the ``WHERE`` group of every ``SELECT`` (the query's own and its sub-queries) that
 projects the variable, so a ``FILTER`` or ``BIND`` anywhere in that group sees the value. As with
 Oxigraph, the query must project every variable it binds; the service binds values in SELECT
@@ -24,9 +26,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from malang_kg.engine import Term
-from malang_kg.engine.embedded import to_oxigraph
 from malang_kg.engine.errors import QueryError, QuerySyntaxError
 from malang_kg.engine.guard import _TOKEN, FORMS, QueryForm
+from malang_kg.engine.oxterms import to_oxigraph
 
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

@@ -1,4 +1,4 @@
-"""Binding values for a remote engine (``engine/remote_text.py``): a VALUES block of escaped
+"""Binding values for a remote engine (``engine/query_text.py``): a VALUES block of escaped
 terms answers exactly as Oxigraph's substitutions do, and no value can become syntax."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pyoxigraph as ox
 import pytest
 
 from malang_kg.engine import Term
-from malang_kg.engine.embedded import to_oxigraph
 from malang_kg.engine.errors import QueryError
-from malang_kg.engine.remote_text import bind_values, term_text, tokenize, with_base
+from malang_kg.engine.oxterms import to_oxigraph
+from malang_kg.engine.query_text import bind_values, term_text, tokenize, with_base
 
 EX = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
