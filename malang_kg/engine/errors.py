@@ -31,6 +31,14 @@ class QueryTimeout(QueryError):
     title = "Service Unavailable"
 
 
+class QueryAbandoned(QueryError):
+    """The client went away while its query ran; the query was stopped. Nobody reads the answer:
+    the status (nginx's "client closed request") is for the access log and the metrics."""
+
+    status = 499
+    title = "Client Closed Request"
+
+
 class QueryResourceExceeded(QueryError):
     """The query needed more memory than a query may use, or its process died."""
 

@@ -6,6 +6,10 @@ inside an aggregate. So each serving process keeps a pool of child processes, fo
 parent waits for an answer up to the deadline; past it, or if the child dies (memory cap, crash),
 the child is killed and a fresh one is forked for the next query.
 
+A query is also stopped, and its child replaced, when the client that asked for it has gone
+(``client_gone``, set by the web layer for each request): an abandoned query would otherwise hold
+a query process, and a core, until its deadline.
+
 The children are forked before the serving process starts its threads (``QueryPool.start``, from
 gunicorn's ``post_worker_init``); a replacement is forked from a threaded process, so the child's
 loop takes no lock that another thread could have held at the fork: it never logs through
@@ -16,6 +20,7 @@ parent-death signal), so a killed worker leaves no orphan holding memory.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ctypes
 import multiprocessing
 import os
@@ -24,15 +29,28 @@ import resource
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from malang_kg.engine.errors import QueryError, QueryResourceExceeded, QueryTimeout
+from malang_kg.engine.errors import (
+    QueryAbandoned,
+    QueryError,
+    QueryResourceExceeded,
+    QueryTimeout,
+)
 
 _FORK = multiprocessing.get_context("fork")
 _PR_SET_PDEATHSIG = 1
+CLIENT_CHECK_SECONDS = 0.2  # how often a waiting request asks whether its client is still there
+
+# For the length of a request (set by ``web/disconnect.py``): a function telling whether the
+# client has closed its connection. None: nobody to ask (tests, the CLI).
+client_gone: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.ContextVar(
+    "client_gone", default=None
+)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -88,6 +106,26 @@ def _serve(
             connection.send(reply)
         except MemoryError:
             connection.send(("error", QueryResourceExceeded(_memory_message(memory_bytes))))
+
+
+class _Gone(Exception):
+    """The client left while ``_wait`` waited."""
+
+
+def _wait(connection: Connection, timeout: float, gone: Callable[[], bool] | None) -> bool:
+    """Wait up to ``timeout`` s for the child's answer (True when it is there), asking ``gone``
+    every ``CLIENT_CHECK_SECONDS`` whether the client has left (then raise ``_Gone``)."""
+    if gone is None:
+        return connection.poll(timeout)
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if connection.poll(max(0.0, min(remaining, CLIENT_CHECK_SECONDS))):
+            return True
+        if remaining <= CLIENT_CHECK_SECONDS:
+            return False
+        if gone():
+            raise _Gone
 
 
 def _memory_message(memory_bytes: int) -> str:
@@ -153,13 +191,15 @@ class QueryProcess:
             connection = self._connection_for_this_process()
             try:
                 connection.send(job)
-                if not connection.poll(timeout):
+                if not _wait(connection, timeout, client_gone.get()):
                     self._kill()
                     raise QueryTimeout(
                         f"the query timed out: it ran longer than the {timeout:g} s a query may "
                         "run and was stopped; make it more selective or add a LIMIT"
                     )
                 status, payload = connection.recv()
+            except _Gone:
+                raise self._stop_abandoned() from None
             except (EOFError, OSError, BrokenPipeError):
                 self._kill()
                 raise QueryResourceExceeded(
@@ -169,6 +209,10 @@ class QueryProcess:
         if status == "error":
             raise payload
         return payload
+
+    def _stop_abandoned(self) -> QueryAbandoned:
+        self._kill()
+        return QueryAbandoned("the client closed the connection; its query was stopped")
 
     def start(self) -> None:
         """Fork the child now (instead of at the first query)."""

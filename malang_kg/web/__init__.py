@@ -14,6 +14,7 @@ from malang_kg.engine.service import Limits, QueryService
 from malang_kg.queries import load_queries
 from malang_kg.web import (
     api,
+    disconnect,
     downloads,
     errors,
     limits,
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     app.config["MALANG_KG_QUERIES"] = load_queries(settings.home, settings.base_iri)
     observe.init_app(app)  # first: it times and logs every request, refused ones too
     errors.register(app)
+    disconnect.init_app(app)  # a query whose client has gone is stopped
     app.register_blueprint(site.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)  # /id, /page, /data, /ontology, /code

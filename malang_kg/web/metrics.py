@@ -74,7 +74,8 @@ def _create() -> Metrics:
         ),
         queries=counter(
             "queries",
-            "Queries through the query service, by outcome (ok, timeout, rejected, error).",
+            "Queries through the query service, by outcome (ok, timeout, rejected, abandoned, "
+            "error).",
             ("outcome",),
         ),
         query_seconds=Histogram(

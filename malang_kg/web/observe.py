@@ -14,8 +14,9 @@ serve``, in place of gunicorn's text access log):
 
 The query string is never logged (it holds the query): only the path, and of the query its
 length in bytes and the first 16 hex digits of its SHA-256. ``outcome`` is ``ok``, ``timeout``,
-``rejected:<reason>`` (a guard reason such as ``service`` or ``syntax``, ``rate-limit`` for a
-429, or the HTTP status's name for other client errors) or ``error``.
+``abandoned`` (the client left; its query was stopped), ``rejected:<reason>`` (a guard reason
+such as ``service`` or ``syntax``, ``rate-limit`` for a 429, or the HTTP status's name for other
+client errors) or ``error``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ from flask import Flask, Response, g, has_request_context, request
 from werkzeug.http import HTTP_STATUS_CODES
 
 from malang_kg.engine import QueryRequest, QueryResult
-from malang_kg.engine.errors import QueryError, QuerySyntaxError, QueryTimeout, QueryTooLarge
+from malang_kg.engine.errors import (
+    QueryAbandoned,
+    QueryError,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryTooLarge,
+)
 from malang_kg.engine.guard import Prepared
 from malang_kg.engine.service import QueryService
 from malang_kg.web.context import engine
@@ -43,7 +50,7 @@ from malang_kg.web.metrics import metrics, sync_engine_counters
 ACCESS_LOGGER = "malang_kg.access"
 HASH_DIGITS = 16
 _OBSERVED = "_malang_kg_observed"
-_SEVERITY = {"ok": 0, "rejected": 1, "error": 2, "timeout": 3}
+_SEVERITY = {"ok": 0, "rejected": 1, "abandoned": 2, "error": 3, "timeout": 4}
 
 # What the guard's messages say, for each reason a query is refused (tests/test_ops.py checks
 # that every refusal of the guard is classified).
@@ -76,6 +83,8 @@ def rejection_reason(error: QueryError) -> str:
 def query_outcome(error: QueryError) -> str:
     if isinstance(error, QueryTimeout):
         return "timeout"
+    if isinstance(error, QueryAbandoned):
+        return "abandoned"
     if error.status >= 500:
         return "error"
     return "rejected:" + rejection_reason(error)
