@@ -34,6 +34,7 @@ from bench.procs import (
     wait_until,
 )
 from bench.scenarios import ROOT, SERVERS, Scenario, ServerSpec, scenarios
+from malang_kg.engine.embedded import serves_from_memory
 
 BIN = ROOT / ".venv" / "bin"
 HERE = Path(__file__).resolve().parent
@@ -113,6 +114,8 @@ def start(spec: ServerSpec, size_dir: Path, peers: Path, nquads: Path) -> tuple[
             str(port),
             "--cache-mb",
             str(spec.cache_mb),
+            "--serve-from",
+            spec.serve_from,
             # As the peers: no row limit short of the whole answer, and time to give it.
             "--max-rows",
             "1000000",
@@ -290,6 +293,8 @@ def bench_size(size: int, options: argparse.Namespace, peers: Path, wrk: str) ->
     for spec in SERVERS:
         if spec.key == "rdflib" and size > options.rdflib_max:
             continue
+        if spec.serve_from == "memory" and serves_from_memory("auto", result["triples"]):
+            continue  # our default serves this size from memory already
         log(f"{size}: measuring {spec.label}")
         result["servers"][spec.key] = measure(spec, size_dir, peers, nquads, options, wrk)
     return result

@@ -74,6 +74,7 @@ class ServerSpec:
     ready_path: str  # answers 200 once the server can answer queries
     has_pages: bool = False
     cache_mb: int | None = None  # ours only
+    serve_from: str = "disk"  # ours only: MALANG_KG_SERVE_FROM
     in_memory: bool = False  # oxigraph only: no --location, the data POSTed after start
 
     def target(self, scenario: Scenario) -> Target | None:
@@ -92,6 +93,15 @@ OURS_NO_CACHE = ServerSpec(
 OURS = ServerSpec(
     "ours", "ours (cache on, default)", "/sparql", "/health", has_pages=True, cache_mb=64
 )
+OURS_MEMORY = ServerSpec(
+    "ours-memory",
+    "ours, in memory, cache off",
+    "/sparql",
+    "/health",
+    has_pages=True,
+    cache_mb=0,
+    serve_from="memory",
+)
 OXIGRAPH = ServerSpec("oxigraph", "oxigraph serve", "/query", "/query" + ASK_ANYTHING)
 OXIGRAPH_MEMORY = ServerSpec(
     "oxigraph-memory",
@@ -102,4 +112,4 @@ OXIGRAPH_MEMORY = ServerSpec(
 )
 RDFLIB = ServerSpec("rdflib", "rdflib-endpoint", "/", "/" + ASK_ANYTHING)
 
-SERVERS = (OURS_NO_CACHE, OURS, OXIGRAPH, OXIGRAPH_MEMORY, RDFLIB)
+SERVERS = (OURS_NO_CACHE, OURS, OURS_MEMORY, OXIGRAPH, OXIGRAPH_MEMORY, RDFLIB)

@@ -30,7 +30,7 @@ def test_defaults() -> None:
         store=ROOT / "var" / "store",
         keep_builds=3,
         build_engine="oxigraph",
-        serve_from="disk",
+        serve_from="auto",
         host="127.0.0.1",
         port=5000,
         workers=2,

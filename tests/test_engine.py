@@ -6,8 +6,10 @@ import time
 
 import pytest
 
+from malang_kg.builds import Manifest
+from malang_kg.config import Settings
 from malang_kg.engine import AskResult, GraphResult, QueryRequest, SelectResult, Term, TsvResult
-from malang_kg.engine.embedded import EmbeddedBackend
+from malang_kg.engine.embedded import AUTO_MEMORY_QUADS, EmbeddedBackend, serves_from_memory
 from malang_kg.engine.errors import (
     QueryRejected,
     QueryResourceExceeded,
@@ -143,3 +145,33 @@ def test_tsv_answers_are_cut_at_the_row_limit(tight: QueryService) -> None:
 def test_only_select_answers_come_as_tsv(engine: QueryService) -> None:
     ask = engine.execute(QueryRequest(f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}", as_tsv=True))
     assert isinstance(ask, AskResult)
+
+
+def test_the_store_on_disk_answers_as_the_one_in_memory(
+    engine: QueryService, built: tuple[Settings, Manifest]
+) -> None:
+    memory = engine.backend
+    assert isinstance(memory, EmbeddedBackend) and memory.in_memory  # the real data is small
+    disk = EmbeddedBackend(memory.build_dir, in_memory=False)
+    assert not disk.in_memory and disk.graphs == memory.graphs
+    on_disk = QueryService(disk, engine.limits)
+    assert _count(on_disk.execute(QueryRequest(COUNT))) == engine.triples
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    bound = {"s": Term.uri(f"{ID}kelurahan/samaan")}
+    assert on_disk.select(query, bound).rows == engine.select(query, bound).rows
+    # Only the query processes opened it (``disk.store`` is not touched here: RocksDB must not
+    # be opened by a process that forks query processes afterwards).
+    assert disk._store is None
+
+
+@pytest.mark.parametrize(
+    ("serve_from", "quads", "expected"),
+    [
+        ("auto", AUTO_MEMORY_QUADS, True),
+        ("auto", AUTO_MEMORY_QUADS + 1, False),
+        ("disk", 10, False),
+        ("memory", 10**7, True),
+    ],
+)
+def test_serve_from(serve_from: str, quads: int, expected: bool) -> None:
+    assert serves_from_memory(serve_from, quads) is expected

@@ -36,6 +36,7 @@ def one_thread(live_store: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         threads="1",
         query_timeout=DEADLINE,
         cache_mb="0",
+        serve_from="disk",  # the build's store opened read-only by the forked query process
     )
     try:
         yield server

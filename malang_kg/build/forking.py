@@ -4,6 +4,10 @@ A forked child shares the parent's in-memory store (copy-on-write, nothing is co
 re-parsed), so on a machine with two cores the build validates while it reasons, and writes
 half the dumps while it writes the other half. The child's result (or exception) comes back
 pickled through a pipe. Where ``os.fork`` does not exist the work simply runs in the parent.
+
+A child must not use an on-disk (RocksDB) store: RocksDB's threads and locks do not survive a
+fork, so a child of a process that has used one can hang. The build writes its serving store in
+the parent (``build/pipeline.py``).
 """
 
 from __future__ import annotations

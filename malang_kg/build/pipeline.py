@@ -160,24 +160,28 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
         mark = time.perf_counter()
         graphs = [s.graph_iri for s in sources.all()] + [inferred_iri]
         counts = graph_counts(sources.store)
-        # The serving store is written by a forked child while the dumps are written.
-        storing = Forked(
-            lambda: _timed_seconds(lambda: write_store(sources.store, staging / STORE_DIR))
-        )
-        try:
-            dumps, dataset = write_dumps(
+        # The dumps are written by a forked child while this process writes the serving store:
+        # RocksDB (under the on-disk store) must never run in a forked child of a process that
+        # has used it (its threads and locks do not survive a fork; the child can hang).
+        dumping = Forked(
+            lambda: write_dumps(
                 sources.store,
                 staging / DOWNLOADS_DIR,
                 inferred_iri,
                 _prefixes(settings.base_iri),
                 staging / DATASET_FILE,
             )
+        )
+        try:
+            timings["store"] = _timed_seconds(
+                lambda: write_store(sources.store, staging / STORE_DIR)
+            )
         except BaseException:
-            storing.cancel()
+            dumping.cancel()
             raise
-        timings["store"] = storing.result()
+        dumps, dataset = dumping.result()
         timings["write"] = time.perf_counter() - mark
-        log(f"wrote the Oxigraph store ({timings['store']:.2f} s), meanwhile the dumps")
+        log(f"wrote the Oxigraph store in {timings['store']:.2f} s, the dumps meanwhile")
         log(f"wrote the build and its dumps in {timings['write']:.2f} s")
         timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
         reasoner = (

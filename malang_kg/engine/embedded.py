@@ -6,10 +6,12 @@ across ``fork``), which takes milliseconds at any size, so the service is ready 
 processes share the data through the operating system's page cache instead of each holding a copy.
 
 ``SERVE_FROM=memory`` loads the build's N-Quads dump into memory instead, once, before gunicorn
-forks its workers (which then share it copy-on-write). Measured at 1.5M quads on this project's
-2-core machine: loading takes 5-7 s and ~0.7 GB; full scans answer 2-6x faster from memory, but
-the ``awards`` join 2x slower (24 s against 11 s), and other queries the same. Builds made before
-the store existed are loaded into memory too.
+forks its workers (which then share it copy-on-write). Measured on this project's 2-core machine:
+at 1.5M quads loading takes 5-7 s and ~0.7 GB; full scans and the pages' label lookups answer
+2-6x faster from memory, but the ``awards`` join 2x slower (24 s against 11 s). At 20,000 quads
+memory answered the ``awards`` query in 30 ms against 80 ms from disk. So ``auto`` (the default)
+loads builds of up to ``AUTO_MEMORY_QUADS`` into memory (under a second) and opens larger ones
+from disk. Builds made before the store existed are loaded into memory too.
 
 Queries run in a pool of query processes; the default graph is the union of all named graphs
 unless the query or the request names its own dataset.
@@ -44,6 +46,16 @@ from malang_kg.engine.errors import QueryError, QuerySyntaxError
 from malang_kg.engine.oxterms import collect_rows, collect_triples, tsv_lines
 from malang_kg.engine.query_text import bind_values
 from malang_kg.engine.workers import QueryPool
+
+AUTO_MEMORY_QUADS = 250_000
+
+
+def serves_from_memory(serve_from: str, quads: int) -> bool:
+    """Whether SERVE_FROM (``auto``, ``disk`` or ``memory``) means memory for a build of
+    ``quads``."""
+    if serve_from == "auto":
+        return quads <= AUTO_MEMORY_QUADS
+    return serve_from == "memory"
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,9 @@ class EmbeddedBackend:
 
     @property
     def store(self) -> ox.Store:
+        """This process's store. From disk, only a process that forks no query process may ask
+        for it: RocksDB's threads and locks do not survive ``fork``, and a child that opens it
+        after its parent did can hang (the query processes open it themselves)."""
         return self._open()
 
     def _answer(self, job: Job) -> QueryResult:
