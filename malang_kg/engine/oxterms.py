@@ -118,5 +118,5 @@ def select_from_tsv(result: TsvResult) -> SelectResult:
     """``result`` parsed into rows of ``Term``s, for the formats pyoxigraph does not write."""
     parsed = ox.parse_query_results(result.tsv, format=ox.QueryResultsFormat.TSV)
     assert isinstance(parsed, ox.QuerySolutions)
-    rows, _ = collect_rows(parsed, result.columns, len(result.tsv))
+    rows, _ = collect_rows(parsed, result.columns, result.tsv.count(b"\n"))  # all of them
     return SelectResult(result.columns, rows, result.truncated, result.elapsed)
