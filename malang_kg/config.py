@@ -145,7 +145,9 @@ SETTINGS: tuple[Setting, ...] = (
         default="4",
         help="Request threads per worker (at least 1). Each thread runs its queries in a query "
         "process of its own, so a runaway query holds one thread while the others keep "
-        "answering; idle or slow connections wait in the worker's poller, not in a thread.",
+        "answering; idle or slow connections wait in the worker's poller, not in a thread. A "
+        "client's keep-alive connection stays on one worker, so give each worker more threads "
+        "than the clients you expect to run slow queries at once.",
         cli_flag="--threads",
         kind="int",
         minimum=1,
