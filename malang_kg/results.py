@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from malang_kg import negotiation as neg
 from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term, TsvResult
-from malang_kg.engine.oxterms import select_from_tsv
+from malang_kg.engine.oxterms import OxTerm, from_oxigraph, parse_tsv, select_from_tsv, to_oxigraph
 from malang_kg.namespaces import PREFIXES
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
@@ -52,9 +52,7 @@ def serialize(result: QueryResult, media: neg.MediaType) -> bytes:
         if mime == neg.TSV.mime:
             return result.tsv
         if mime in (neg.SPARQL_JSON.mime, neg.JSON.mime):
-            parsed = ox.parse_query_results(result.tsv, format=ox.QueryResultsFormat.TSV)
-            assert isinstance(parsed, ox.QuerySolutions)
-            return parsed.serialize(format=ox.QueryResultsFormat.JSON) or b""
+            return parse_tsv(result).serialize(format=ox.QueryResultsFormat.JSON) or b""
         result = select_from_tsv(result)
     if mime in (neg.SPARQL_JSON.mime, neg.JSON.mime):
         return to_json(result)
@@ -226,8 +224,6 @@ def to_tsv(result: SelectResult | AskResult) -> bytes:
 
 # --- Terms and graphs ----------------------------------------------------------------------------
 
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
 
 def _triple_body(value: str) -> str:
     """The ``s p o`` of a triple term's N-Triples form, with or without ``<<( … )>>``."""
@@ -259,29 +255,13 @@ def to_ox(term: Term) -> OxTerm:
 
 
 def _to_ox(term: Term) -> OxTerm:
-    if term.kind == "uri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.kind == "triple":
-        return to_triple(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    if term.datatype:
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-    return ox.Literal(term.value)
+    return to_triple(term.value) if term.kind == "triple" else to_oxigraph(term)
 
 
 def from_ox(term: object) -> Term:
     """A pyoxigraph term as a ``Term`` (the inverse of ``to_ox``)."""
-    if isinstance(term, ox.NamedNode):
-        return Term.uri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return Term("bnode", term.value)
-    if isinstance(term, ox.Literal):
-        return Term.literal(term.value, term.language, term.datatype.value)
-    if isinstance(term, ox.Triple):
-        return Term("triple", str(term))
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
+        return from_oxigraph(term)
     raise SerializationError(f"unexpected term {type(term).__name__}")
 
 

@@ -152,7 +152,7 @@ def test_the_store_on_disk_answers_as_the_one_in_memory(
 ) -> None:
     memory = engine.backend
     assert isinstance(memory, EmbeddedBackend) and memory.in_memory  # the real data is small
-    disk = EmbeddedBackend(memory.build_dir, in_memory=False)
+    disk = EmbeddedBackend(memory.build_dir, serve_from="disk")
     assert not disk.in_memory and disk.graphs == memory.graphs
     on_disk = QueryService(disk, engine.limits)
     assert _count(on_disk.execute(QueryRequest(COUNT))) == engine.triples

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -40,6 +41,7 @@ from malang_kg.config import ConfigError, Settings
 from malang_kg.namespaces import PREFIXES
 
 Log = Callable[[str], None]
+T = TypeVar("T")
 ENGINES = ("oxigraph", "reference")
 
 
@@ -70,15 +72,10 @@ def validate_with(sources: Sources, settings: Settings) -> Report:
     return validate(sources)
 
 
-def _timed(work: Callable[[], Report]) -> tuple[Report, float]:
+def _timed(work: Callable[[], T]) -> tuple[T, float]:
+    """What ``work`` returned, and the seconds it took."""
     started = time.perf_counter()
     return work(), time.perf_counter() - started
-
-
-def _timed_seconds(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 def _prefixes(base_iri: str) -> dict[str, str]:
@@ -173,9 +170,7 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
             )
         )
         try:
-            timings["store"] = _timed_seconds(
-                lambda: write_store(sources.store, staging / STORE_DIR)
-            )
+            _, timings["store"] = _timed(lambda: write_store(sources.store, staging / STORE_DIR))
         except BaseException:
             dumping.cancel()
             raise

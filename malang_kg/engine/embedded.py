@@ -1,4 +1,4 @@
-"""The embedded backend: pyoxigraph over the current build, opened read-only from disk.
+"""The embedded backend: pyoxigraph over the current build, from disk or from memory.
 
 Every build holds an Oxigraph (RocksDB) store of its quads (``builds.STORE_DIR``). Each process
 that answers queries opens it read-only for itself (after any fork: RocksDB handles are not shared
@@ -125,11 +125,14 @@ class EmbeddedBackend:
         build_dir: Path,
         memory_mb: int = 1024,
         processes: int = 1,
-        in_memory: bool = False,
+        serve_from: str = "auto",
     ) -> None:
         self.build_dir = build_dir
         self.manifest: Manifest = read_manifest(build_dir)
-        self.in_memory = in_memory or not (build_dir / STORE_DIR).is_dir()
+        self.in_memory = (
+            serves_from_memory(serve_from, self.manifest.triples)
+            or not (build_dir / STORE_DIR).is_dir()
+        )
         self._store: ox.Store | None = None
         self._opened_by = -1
         if self.in_memory:
@@ -139,9 +142,9 @@ class EmbeddedBackend:
 
     @classmethod
     def from_store(
-        cls, store: Path, memory_mb: int = 1024, processes: int = 1, in_memory: bool = False
+        cls, store: Path, memory_mb: int = 1024, processes: int = 1, serve_from: str = "auto"
     ) -> EmbeddedBackend:
-        return cls(current_build_dir(store), memory_mb, processes, in_memory)
+        return cls(current_build_dir(store), memory_mb, processes, serve_from)
 
     def _open(self) -> ox.Store:
         """This process's store: the in-memory copy, or a read-only handle opened by it."""

@@ -114,9 +114,15 @@ def tsv_lines(solutions: ox.QuerySolutions, max_rows: int) -> tuple[bytes, bool]
     return b"".join(line + b"\n" for line in data.split(b"\n", max_rows + 1)[: max_rows + 1]), True
 
 
-def select_from_tsv(result: TsvResult) -> SelectResult:
-    """``result`` parsed into rows of ``Term``s, for the formats pyoxigraph does not write."""
+def parse_tsv(result: TsvResult) -> ox.QuerySolutions:
+    """``result``'s solutions, parsed back by pyoxigraph."""
     parsed = ox.parse_query_results(result.tsv, format=ox.QueryResultsFormat.TSV)
     assert isinstance(parsed, ox.QuerySolutions)
+    return parsed
+
+
+def select_from_tsv(result: TsvResult) -> SelectResult:
+    """``result`` parsed into rows of ``Term``s, for the formats pyoxigraph does not write."""
+    parsed = parse_tsv(result)
     rows, _ = collect_rows(parsed, result.columns, result.tsv.count(b"\n"))  # all of them
     return SelectResult(result.columns, rows, result.truncated, result.elapsed)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from malang_kg.builds import current_build_dir, read_manifest
+from malang_kg.builds import current_build_dir
 from malang_kg.config import Settings, load_settings
-from malang_kg.engine.embedded import EmbeddedBackend, serves_from_memory
+from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.remote import RemoteBackend
 from malang_kg.engine.service import Limits, QueryService
 from malang_kg.queries import load_queries
@@ -52,12 +52,11 @@ def embedded_service(settings: Settings, build_dir: Path | None = None) -> Query
     """The query service over ``build_dir`` (by default the current build of
     ``settings.store``), opened from disk or held in memory (SERVE_FROM), counted and timed
     (``web/observe.py``)."""
-    directory = build_dir or current_build_dir(settings.store)
     backend = EmbeddedBackend(
-        directory,
+        build_dir or current_build_dir(settings.store),
         settings.query_memory_mb,
         processes=settings.threads,
-        in_memory=serves_from_memory(settings.serve_from, read_manifest(directory).triples),
+        serve_from=settings.serve_from,
     )
     return observe.ObservedService(backend, Limits.from_settings(settings), settings.base_iri)
 
