@@ -29,7 +29,7 @@ build: venv
 run: build
 	$(BIN)/malang-kg serve
 
-# Regenerate data/areas.ttl from ../shared/reference/kota-malang-wilayah.csv (commit the output).
+# Regenerate data/areas.ttl from sources/reference/kota-malang-wilayah.csv (commit the output).
 areas: venv
 	$(BIN)/python scripts/generate_areas.py
 

@@ -6,7 +6,8 @@ build in memory; ``app``/``client`` are the Flask app over it, made by ``create_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +23,7 @@ from malang_kg.queries import NamedQuery, load_queries
 from malang_kg.web import create_app, embedded_service
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SOURCES = ROOT / "sources"
 BASE = "https://w3id.org/malang-kg/"
 MK = BASE + "ontology#"
 ID = BASE + "id/"
@@ -43,11 +44,10 @@ PREFIX wd: <http://www.wikidata.org/entity/>
 """
 
 
-def shared_file(*parts: str) -> Path:
-    """A file of ../shared; the suite needs it (CI lays shared/ beside the clone)."""
-    path = SHARED.joinpath(*parts)
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: the tests need ../shared beside the checkout")
+def source_file(*parts: str) -> Path:
+    """A file of the repository's ``sources/`` (the documents the data is taken from)."""
+    path = SOURCES.joinpath(*parts)
+    assert path.is_file(), f"{path} is missing from the repository"
     return path
 
 
@@ -85,6 +85,32 @@ def queries() -> dict[str, NamedQuery]:
 
 
 Ask = Callable[[str], bool]
+
+# --- The repository stands alone ------------------------------------------------------------------
+
+_OUTSIDE: list[str] = []
+
+
+def _watch_opens(event: str, args: tuple[object, ...]) -> None:
+    """Note every file opened beside the checkout (``../anything``): the project must never read
+    there, as a clone of the public repository has nothing beside it."""
+    if event != "open" or not args or not isinstance(args[0], str | Path):
+        return
+    path = Path(args[0])
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    if path.is_relative_to(ROOT.parent) and not path.resolve().is_relative_to(ROOT):
+        _OUTSIDE.append(str(path))
+
+
+sys.addaudithook(_watch_opens)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stays_inside_the_checkout() -> Iterator[None]:
+    """Fails the session if any test, or the code it ran, opened a file outside the checkout."""
+    yield
+    assert not _OUTSIDE, f"files read from outside the checkout: {sorted(set(_OUTSIDE))[:10]}"
 
 
 @pytest.fixture(scope="session")

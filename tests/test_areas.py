@@ -11,7 +11,7 @@ from rdflib.namespace import SKOS
 
 from malang_kg.build.areas import SPELLING_VARIANTS, area_iri, build_graph, read_rows
 from malang_kg.namespaces import MK, SCHEMA, WD
-from tests.conftest import ID, ROOT, shared_file
+from tests.conftest import ID, ROOT, source_file
 
 CSV = ("reference", "kota-malang-wilayah.csv")
 
@@ -22,11 +22,11 @@ def areas() -> Graph:
 
 
 def test_committed_file_is_the_generator_output(areas: Graph) -> None:
-    assert isomorphic(areas, build_graph(shared_file(*CSV)))
+    assert isomorphic(areas, build_graph(source_file(*CSV)))
 
 
 def test_counts() -> None:
-    levels = [row.level for row in read_rows(shared_file(*CSV))]
+    levels = [row.level for row in read_rows(source_file(*CSV))]
     assert levels.count("kota") == 1
     assert levels.count("kecamatan") == 5
     assert levels.count("kelurahan") == 57
@@ -41,7 +41,7 @@ def _notations(graph: Graph, node: URIRef) -> dict[str, str]:
 
 
 def test_every_code_matches_the_csv(areas: Graph) -> None:
-    rows = read_rows(shared_file(*CSV))
+    rows = read_rows(source_file(*CSV))
     bps_by_kemendagri = {row.kemendagri_code: row.bps_code for row in rows}
     for row in rows:
         node = area_iri(row)
@@ -107,5 +107,5 @@ def test_generator_script_writes_the_same_file(tmp_path: Path) -> None:
     from scripts.generate_areas import main
 
     out = tmp_path / "areas.ttl"
-    assert main([str(shared_file(*CSV)), str(out)]) == 0
+    assert main([str(source_file(*CSV)), str(out)]) == 0
     assert isomorphic(Graph().parse(out), Graph().parse(ROOT / "data" / "areas.ttl"))

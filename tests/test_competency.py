@@ -16,7 +16,7 @@ import pytest
 
 from malang_kg.engine import Term
 from malang_kg.engine.service import QueryService
-from tests.conftest import ARTICLE, ID, MK, PREFIXES, Ask, shared_file
+from tests.conftest import ARTICLE, ID, MK, PREFIXES, Ask, source_file
 
 GRAPH = "https://w3id.org/malang-kg/graph/"
 INFERRED = GRAPH + "inferred"
@@ -48,7 +48,7 @@ KAYUTANGAN_CAMPAIGN = ID + "work/kayutangan-heritage-campaign"
 KAYUTANGAN = ID + "place/kayutangan-heritage"
 UMKM_OF_THE_WEEK = ID + "programme/umkm-of-the-week"
 REGENCY_CITY_LEVEL = ID + "award-level/diskominfo-kabupaten-kota"
-SOURCE_TEXT = ("sources", "press-release-2023-11-06.en.txt")
+SOURCE_TEXT = ("press-release-2023-11-06.en.txt",)
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def en_label(engine: QueryService, concept: str) -> set[str]:
 
 def source_quotations() -> set[str]:
     """Every passage of direct speech in the source, without the comma that closes it."""
-    source = shared_file(*SOURCE_TEXT).read_text(encoding="utf-8")
+    source = source_file(*SOURCE_TEXT).read_text(encoding="utf-8")
     return {quote.rstrip(",") for quote in re.findall(r'"([^"]+)"', source)}
 
 
@@ -596,7 +596,7 @@ def test_article_is_a_press_release_published_on_2023_11_06(ask: Ask) -> None:
 
 
 def test_article_body_is_the_source_text(engine: QueryService) -> None:
-    source = shared_file(*SOURCE_TEXT).read_text(encoding="utf-8").strip()
+    source = source_file(*SOURCE_TEXT).read_text(encoding="utf-8").strip()
     assert objects(engine, ARTICLE, "schema:articleBody") == {source}
 
 

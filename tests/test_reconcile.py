@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from malang_kg.engine import Term
 from malang_kg.engine.service import QueryService
-from tests.conftest import ID, MK, shared_file
+from tests.conftest import ID, MK, source_file
 from tests.test_api import data
 
 CODE_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -32,7 +32,7 @@ VARIANTS = (
 
 
 def _areas() -> list[dict[str, str]]:
-    with shared_file("reference", "kota-malang-wilayah.csv").open(encoding="utf-8") as handle:
+    with source_file("reference", "kota-malang-wilayah.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -58,7 +58,7 @@ def _id(iri: str) -> str:
 
 def _spelling_pairs() -> list[tuple[str, str]]:
     """The 'A / B' spelling pairs of the reference notes (SOURCES.md)."""
-    text = shared_file("reference", "SOURCES.md").read_text(encoding="utf-8")
+    text = source_file("reference", "SOURCES.md").read_text(encoding="utf-8")
     found = re.search(r"spelled in several ways across sources:(.*?)Keep the CSV", text, re.S)
     assert found is not None
     pairs = []

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from malang_kg.engine.service import QueryService
-from tests.conftest import ARTICLE, PREFIXES, Ask, shared_file
+from tests.conftest import ARTICLE, PREFIXES, Ask, source_file
 
-SOURCE = ("sources", "press-release-2023-11-06.en.txt")
+SOURCE = ("press-release-2023-11-06.en.txt",)
 
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return shared_file(*SOURCE).read_text(encoding="utf-8")
+    return source_file(*SOURCE).read_text(encoding="utf-8")
 
 
 def _values(engine: QueryService, query: str) -> list[str]:

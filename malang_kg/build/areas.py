@@ -1,8 +1,8 @@
 """Generate ``data/areas.ttl`` from the reference CSV of Kota Malang's administrative areas.
 
-The CSV (``shared/reference/kota-malang-wilayah.csv``) lists the city, its 5 kecamatan and 57
+The CSV (``sources/reference/kota-malang-wilayah.csv``) lists the city, its 5 kecamatan and 57
 kelurahan with Kemendagri and BPS codes. Its traps are documented in
-``shared/reference/SOURCES.md``: the two code schemes number kecamatan differently (so each code
+``sources/reference/SOURCES.md``: the two code schemes number kecamatan differently (so each code
 keeps its own datatype and neither is ever derived from the other) and names are spelled in several
 ways (kept as ``skos:altLabel``).
 
@@ -23,7 +23,7 @@ from malang_kg.namespaces import DCTERMS, ID, MK, OWL, PREFIXES, PROV, RDF, RDFS
 SOURCE = ID["source/kota-malang-wilayah"]
 BMKG_FORECAST = "https://api.bmkg.go.id/publik/prakiraan-cuaca?adm4={code}"
 
-# Spelling variants seen across sources (shared/reference/SOURCES.md); the CSV spelling is
+# Spelling variants seen across sources (sources/reference/SOURCES.md); the CSV spelling is
 # preferred.
 SPELLING_VARIANTS: dict[str, tuple[str, ...]] = {
     "Rampalcelaket": ("Rampal Celaket",),
@@ -194,7 +194,7 @@ def build_graph(csv_path: Path) -> Graph:
 
 HEADER = """\
 # GENERATED FILE: do not edit. Regenerate with `make areas` from
-# shared/reference/kota-malang-wilayah.csv (see malang_kg/build/areas.py).
+# sources/reference/kota-malang-wilayah.csv (see malang_kg/build/areas.py).
 """
 
 
@@ -203,4 +203,4 @@ def write_turtle(graph: Graph, out: Path) -> None:
 
 
 def default_csv_path(home: Path) -> Path:
-    return home.parent / "shared" / "reference" / "kota-malang-wilayah.csv"
+    return home / "sources" / "reference" / "kota-malang-wilayah.csv"
