@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from malang_kg.build.areas import build_graph, default_csv_path, write_turtle
+from malang_kg.pipeline.areas import build_graph, default_csv_path, write_turtle
 
 HOME = Path(__file__).resolve().parent.parent
 

@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
 from malang_kg.engine.service import QueryService
+from malang_kg.store.builds import Manifest
 from malang_kg.web import remote_service
 
 if "tests.live" not in sys.modules:  # its assertions rewritten, as when it is a plugin

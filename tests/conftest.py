@@ -15,11 +15,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings, load_settings
+from malang_kg.dataset.named_queries import NamedQuery, load_queries
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import QueryService
-from malang_kg.queries import NamedQuery, load_queries
+from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app, embedded_service
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def settings_for(store: Path, **overrides: str) -> Settings:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Manifest]:
-    from malang_kg.build.pipeline import run_build
+    from malang_kg.pipeline.run import run_build
 
     settings = settings_for(tmp_path_factory.mktemp("store"))
     manifest = run_build(settings, log=lambda line: None)

@@ -9,8 +9,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS
 
-from malang_kg.build.areas import SPELLING_VARIANTS, area_iri, build_graph, read_rows
-from malang_kg.namespaces import MK, SCHEMA, WD
+from malang_kg.iris import MK, SCHEMA, WD
+from malang_kg.pipeline.areas import SPELLING_VARIANTS, area_iri, build_graph, read_rows
 from tests.conftest import ID, ROOT, source_file
 
 CSV = ("reference", "kota-malang-wilayah.csv")

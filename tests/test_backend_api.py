@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from malang_kg.engine.remote import RemoteBackend
+from malang_kg.engine.remote.backend import RemoteBackend
 from malang_kg.engine.service import QueryService
 from tests.test_api import *  # noqa: F403
 from tests.test_downloads import *  # noqa: F403

@@ -14,8 +14,8 @@ import requests
 if "tests.backend" not in sys.modules:  # imported here before pytest_plugins is read
     pytest.register_assert_rewrite("tests.backend")
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
+from malang_kg.store.builds import Manifest
 from tests.backend import (
     OxigraphServer,
     publish_into,

@@ -16,10 +16,10 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
-from malang_kg.engine.remote import description_graph
 from malang_kg.engine.service import QueryService
+from malang_kg.iris import Layout
+from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app, remote_service
 
 if "tests.backend" not in sys.modules:  # imported here before pytest_plugins is read
@@ -68,7 +68,7 @@ def test_publish_loads_every_graph_and_describes_the_build(
     manifest = built[1]
     for graph in manifest.graphs:
         assert oxigraph.count(graph.iri) == graph.triples, graph.iri
-    assert oxigraph.count() == manifest.triples + oxigraph.count(description_graph(BASE))
+    assert oxigraph.count() == manifest.triples + oxigraph.count(Layout(BASE).build_graph)
     assert remote_engine.build_id == manifest.build_id
     assert remote_engine.triples == manifest.triples
     assert set(remote_engine.graphs) == {graph.iri for graph in manifest.graphs}
@@ -119,8 +119,8 @@ def test_publishing_again_in_small_batches_replaces_and_keeps_blank_nodes(
     requests.post(
         server.update_url,
         data={
-            "update": f"INSERT DATA {{ GRAPH <{description_graph(BASE)}> "
-            f"{{ <{description_graph(BASE)}> <http://purl.org/dc/terms/hasPart> <{old}> }} }}"
+            "update": f"INSERT DATA {{ GRAPH <{Layout(BASE).build_graph}> "
+            f"{{ <{Layout(BASE).build_graph}> <http://purl.org/dc/terms/hasPart> <{old}> }} }}"
         },
         timeout=30,
     ).raise_for_status()
@@ -171,7 +171,7 @@ def test_an_engine_filled_otherwise_is_described_from_its_graphs(
     server, settings = scratch
     publish_into(server, built[0].store)
     requests.delete(
-        server.store_url, params={"graph": description_graph(BASE)}, timeout=30
+        server.store_url, params={"graph": Layout(BASE).build_graph}, timeout=30
     ).raise_for_status()
     remote = remote_service(settings)
     assert remote.build_id.startswith("unpublished-")

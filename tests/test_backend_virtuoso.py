@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
-from malang_kg.engine.remote import RemoteBackend
+from malang_kg.engine.remote.backend import RemoteBackend
 from malang_kg.engine.service import QueryService
+from malang_kg.store.builds import Manifest
 from tests.test_api import *  # noqa: F403
 from tests.test_sparql import *  # noqa: F403
 

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from malang_kg.build.pipeline import run_build
-from malang_kg.builds import (
+from malang_kg.cli import main
+from malang_kg.config import Settings
+from malang_kg.dataset.named_queries import load_queries, run
+from malang_kg.engine.service import QueryService
+from malang_kg.pipeline.run import run_build
+from malang_kg.store.builds import (
     DATASET_FILE,
     Manifest,
     NoBuildError,
@@ -15,10 +19,6 @@ from malang_kg.builds import (
     current_build_dir,
     read_manifest,
 )
-from malang_kg.cli import main
-from malang_kg.config import Settings
-from malang_kg.engine.service import QueryService
-from malang_kg.queries import load_queries, run
 from malang_kg.web import embedded_service
 from tests.conftest import BASE, ID, MK, ROOT, settings_for
 

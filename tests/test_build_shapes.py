@@ -13,9 +13,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 
-from malang_kg.build.sources import BuildError, Sources, discover, parse_turtle
-from malang_kg.build.validate import Report, Violation, validate, validate_reference
-from malang_kg.synth import generate
+from malang_kg.pipeline.sources import BuildError, Sources, discover, parse_turtle
+from malang_kg.pipeline.validate import Report, Violation, validate, validate_reference
+from synthetic import generate
 from tests.conftest import BASE, ROOT
 from tests.test_build import BROKEN_AWARD
 from tests.test_shapes import CASES, PREFIXES

@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
 from malang_kg.engine.service import QueryService
+from malang_kg.store.builds import Manifest
 from tests.test_api import data
 
 FORMATS = {

@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
 from malang_kg.engine import AskResult, GraphResult, QueryRequest, SelectResult, Term, TsvResult
 from malang_kg.engine.embedded import AUTO_MEMORY_QUADS, EmbeddedBackend, serves_from_memory
@@ -18,6 +17,7 @@ from malang_kg.engine.errors import (
 )
 from malang_kg.engine.oxterms import select_from_tsv
 from malang_kg.engine.service import Limits, QueryService
+from malang_kg.store.builds import Manifest
 from tests.conftest import BASE, ID
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from malang_kg import negotiation as neg
-from malang_kg.negotiation import Form
+from malang_kg.formats import media as neg
+from malang_kg.formats.media import Form
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 CHROME = (

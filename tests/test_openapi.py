@@ -8,7 +8,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from malang_kg.openapi import Column, column_schema
+from malang_kg.dataset.openapi import Column, column_schema
 from tests.test_api import data, typed_client
 
 __all__ = ["typed_client"]  # the fixture, imported for pytest

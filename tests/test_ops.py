@@ -18,14 +18,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from malang_kg import running
-from malang_kg.builds import MANIFEST_FILE, Manifest, prune_old_builds, publish
 from malang_kg.config import Settings
 from malang_kg.engine import QueryRequest
 from malang_kg.engine.errors import QueryError
 from malang_kg.engine.service import QueryService
+from malang_kg.store import servers as running
+from malang_kg.store.builds import MANIFEST_FILE, Manifest, prune_old_builds, publish
 from malang_kg.web import create_app, embedded_service
-from malang_kg.web.observe import ACCESS_LOGGER, rejection_reason
+from malang_kg.web.observe.access import ACCESS_LOGGER, rejection_reason
 from tests.conftest import ID
 
 ASK = f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}"

@@ -99,7 +99,7 @@ def test_etags_differ_by_language_format_path_and_page(client: FlaskClient) -> N
 
 
 def test_etag_changes_with_the_build(client: FlaskClient) -> None:
-    from malang_kg.web.linked_data import etag
+    from malang_kg.web.http.caching import etag
 
     assert etag("page", "build-1", ENTITY, "id", "1") != etag("page", "build-2", ENTITY, "id", "1")
 

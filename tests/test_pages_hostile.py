@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from malang_kg.build.pipeline import run_build
+from malang_kg.pipeline.run import run_build
 from malang_kg.web import create_app
 from tests.conftest import ID, settings_for
 
@@ -148,9 +148,9 @@ def test_label_falls_back_to_the_other_language(hostile: FlaskClient) -> None:
 
 
 def test_hostile_paths_in_the_store_get_no_local_link() -> None:
-    from malang_kg.linked import Site
+    from malang_kg.iris import Layout, Links
 
-    site = Site("https://w3id.org/malang-kg/")
+    site = Links(Layout("https://w3id.org/malang-kg/"))
     for iri in (
         ID + "/evil.example",
         ID + "..",

@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from malang_kg.dataset.named_queries import (
+    NamedQuery,
+    ParameterError,
+    QueryFileError,
+    load_query,
+    run,
+    to_term,
+)
 from malang_kg.engine import Term
 from malang_kg.engine.service import QueryService
-from malang_kg.queries import NamedQuery, ParameterError, QueryFileError, load_query, run, to_term
 
 HEADER = """\
 # title@en: T

@@ -7,8 +7,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef, namespace
 from rdflib.namespace import OWL, RDF, RDFS
 
-from malang_kg.build.reason import materialise, trivia_reason
-from malang_kg.namespaces import MK, SCHEMA
+from malang_kg.iris import MK, SCHEMA
+from malang_kg.pipeline.reason import materialise, trivia_reason
 from tests.conftest import BASE, ID
 
 X = URIRef("https://example.org/x")

@@ -15,12 +15,12 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
-from malang_kg.build.dataset import to_oxigraph, to_rdflib
-from malang_kg.build.fixpoint import materialise_store
-from malang_kg.build.reason import materialise
-from malang_kg.build.rules import UnsupportedOntology
-from malang_kg.build.sources import Sources, discover
-from malang_kg.synth import generate
+from malang_kg.pipeline.dataset import to_oxigraph, to_rdflib
+from malang_kg.pipeline.fixpoint import materialise_store
+from malang_kg.pipeline.reason import materialise
+from malang_kg.pipeline.rules import UnsupportedOntology
+from malang_kg.pipeline.sources import Sources, discover
+from synthetic import generate
 from tests.conftest import BASE, ROOT
 
 INFERRED = BASE + "graph/inferred"

@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 
-from malang_kg import negotiation as neg
 from malang_kg.engine import AskResult, GraphResult, SelectResult, Term
-from malang_kg.results import (
+from malang_kg.formats import media as neg
+from malang_kg.formats.results import (
     SerializationError,
     from_ox,
     nt_term,

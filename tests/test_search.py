@@ -1,4 +1,4 @@
-"""Search by name: the matching rule of ``malang_kg.search`` and ``/search`` as HTML and JSON."""
+"""Search by name: the matching rule of ``dataset/search.py`` and ``/search`` as HTML and JSON."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from malang_kg.engine.service import QueryService
-from malang_kg.search import (
+from malang_kg.dataset.search import (
     ALT,
     MAX_QUERY_CHARS,
     PREF,
@@ -20,6 +19,7 @@ from malang_kg.search import (
     key,
     words,
 )
+from malang_kg.engine.service import QueryService
 from tests.conftest import BASE, ID, MK
 
 KELURAHAN = ID + "kelurahan/"

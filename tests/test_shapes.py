@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from malang_kg.build.sources import discover
-from malang_kg.build.validate import Report, validate
+from malang_kg.pipeline.sources import discover
+from malang_kg.pipeline.validate import Report, validate
 from tests.conftest import ARTICLE, BASE, ID, MK, ROOT
 
 PREFIXES = f"""\

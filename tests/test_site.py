@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
+from malang_kg.dataset.named_queries import NamedQuery
 from malang_kg.engine.service import QueryService
-from malang_kg.queries import NamedQuery
+from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app
-from malang_kg.web.site_texts import TEXTS
-from malang_kg.web.sparql_page import example_text
+from malang_kg.web.i18n.site import TEXTS
+from malang_kg.web.views.query_page import example_text
 from tests.conftest import ID, MK
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -12,9 +12,9 @@ import rdflib
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
 from malang_kg.engine.service import QueryService
+from malang_kg.store.builds import Manifest
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SELECT = "SELECT ?s WHERE { ?s a <https://w3id.org/malang-kg/ontology#Kelurahan> } ORDER BY ?s"

@@ -10,9 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
 from malang_kg.engine.service import Limits, QueryService
+from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app
 from tests.test_sparql import ASK, BROWSER, CONSTRUCT, SELECT, bindings, get
 

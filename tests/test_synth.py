@@ -8,13 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from malang_kg.build.pipeline import run_build
-from malang_kg.build.sources import discover
-from malang_kg.build.validate import validate
 from malang_kg.cli import main
-from malang_kg.queries import load_queries, run
-from malang_kg.synth import SynthError, generate
+from malang_kg.dataset.named_queries import load_queries, run
+from malang_kg.pipeline.run import run_build
+from malang_kg.pipeline.sources import discover
+from malang_kg.pipeline.validate import validate
 from malang_kg.web import embedded_service
+from synthetic import SynthError, generate
 from tests.conftest import BASE, ID, MK, ROOT, settings_for
 
 SYNTHETIC = ID + "synthetic/"

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
 from malang_kg.engine.service import QueryService
+from malang_kg.store.builds import Manifest
 from tests.conftest import ARTICLE, BASE, ID
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from malang_kg.builds import Manifest
 from malang_kg.config import Settings
+from malang_kg.store.builds import Manifest
 
 
 def test_health(client: FlaskClient, built: tuple[Settings, Manifest]) -> None:

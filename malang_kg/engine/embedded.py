@@ -27,13 +27,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from malang_kg.builds import (
-    DATASET_FILE,
-    STORE_DIR,
-    Manifest,
-    current_build_dir,
-    read_manifest,
-)
 from malang_kg.engine import (
     AskResult,
     GraphResult,
@@ -42,10 +35,17 @@ from malang_kg.engine import (
     Term,
     TsvResult,
 )
+from malang_kg.engine.bindings import bind_values
 from malang_kg.engine.errors import QueryError, QuerySyntaxError
 from malang_kg.engine.oxterms import collect_rows, collect_triples, tsv_lines
-from malang_kg.engine.query_text import bind_values
 from malang_kg.engine.workers import QueryPool
+from malang_kg.store.builds import (
+    DATASET_FILE,
+    STORE_DIR,
+    Manifest,
+    current_build_dir,
+    read_manifest,
+)
 
 AUTO_MEMORY_QUADS = 250_000
 

@@ -6,25 +6,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from malang_kg.builds import current_build_dir
 from malang_kg.config import Settings, load_settings
+from malang_kg.dataset.named_queries import load_queries
 from malang_kg.engine.embedded import EmbeddedBackend
-from malang_kg.engine.remote import RemoteBackend
+from malang_kg.engine.remote.backend import RemoteBackend
 from malang_kg.engine.service import Limits, QueryService
-from malang_kg.queries import load_queries
-from malang_kg.web import (
-    api,
-    disconnect,
-    downloads,
-    errors,
-    limits,
-    observe,
-    ops,
-    pages,
-    reconcile,
-    site,
-    sparql,
-)
+from malang_kg.iris import Layout
+from malang_kg.store.builds import current_build_dir
+from malang_kg.web import i18n
+from malang_kg.web.http import disconnect, errors, limits
+from malang_kg.web.observe import access as observe
+from malang_kg.web.views import api, downloads, ops, pages, reconcile, site, sparql
 
 
 def create_app(settings: Settings | None = None, engine: QueryService | None = None) -> Flask:
@@ -33,9 +25,11 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config["MALANG_KG_SETTINGS"] = settings
     app.config["MALANG_KG_ENGINE"] = engine or query_service(settings)
+    app.config["MALANG_KG_LAYOUT"] = Layout(settings.base_iri)
     app.config["MALANG_KG_QUERIES"] = load_queries(settings.home, settings.base_iri)
     observe.init_app(app)  # first: it times and logs every request, refused ones too
     errors.register(app)
+    i18n.init_app(app)
     disconnect.init_app(app)  # a query whose client has gone is stopped
     app.register_blueprint(site.bp)
     app.register_blueprint(ops.bp)

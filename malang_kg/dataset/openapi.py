@@ -1,0 +1,345 @@
+"""The OpenAPI 3.1 description of the service, generated from the named queries.
+
+One path per query (``/api/queries/{name}``) with its typed parameters (``iri``: a string of
+format ``uri``; ``string``; ``language``: ``id``/``en`` for ``lang``, else a language-tag pattern;
+``integer``; ``date``: a string of format ``date``) and its responses: plain JSON with the query's
+own columns, SPARQL JSON, CSV, TSV and HTML. The column types are what the current build's answer
+holds (``Column``); the document is made per request from values cached per build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, Parameter
+
+OPENAPI_VERSION = "3.1.0"
+LANGUAGE_TAG_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$"
+INTEGER_LIMIT = 10**18 - 1  # the API accepts integers of at most 18 digits
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+ERRORS = {
+    "400": "A parameter is unknown or its value does not fit its type; the message names it.",
+    "404": "There is no query of that name.",
+    "406": "None of the media types the client accepts can be served.",
+    "503": "The query timed out or needed more memory than a query may use.",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A result column and the JSON types its values take in plain JSON (``uri`` is a string
+    holding an IRI; ``null`` where a row leaves it unbound)."""
+
+    name: str
+    kinds: frozenset[str]
+
+
+def parameter_schema(parameter: Parameter) -> dict[str, Any]:
+    """The JSON Schema of a parameter's value."""
+    schema: dict[str, Any]
+    if parameter.type == "iri":
+        schema = {"type": "string", "format": "uri"}
+    elif parameter.type == "integer":
+        schema = {"type": "integer", "minimum": -INTEGER_LIMIT, "maximum": INTEGER_LIMIT}
+    elif parameter.type == "date":
+        schema = {"type": "string", "format": "date"}
+    elif parameter.type == "language" and parameter.name == "lang":
+        schema = {"type": "string", "enum": list(LANGUAGES)}
+    elif parameter.type == "language":
+        schema = {"type": "string", "pattern": LANGUAGE_TAG_PATTERN}
+    else:
+        schema = {"type": "string"}
+    if parameter.default is not None:
+        schema["default"] = (
+            int(parameter.default) if parameter.type == "integer" else parameter.default
+        )
+    return schema
+
+
+def column_schema(column: Column) -> dict[str, Any]:
+    types: list[str] = []
+    kinds = column.kinds
+    if "integer" in kinds and "number" not in kinds:
+        types.append("integer")
+    if "number" in kinds:
+        types.append("number")
+    if "boolean" in kinds:
+        types.append("boolean")
+    if kinds & {"uri", "string"} or not kinds - {"null"}:
+        types.append("string")
+    if "null" in kinds or not kinds:
+        types.append("null")
+    schema: dict[str, Any] = {"type": types[0] if len(types) == 1 else types}
+    if kinds - {"null"} == {"uri"}:
+        schema["format"] = "uri"
+    return schema
+
+
+def _parameter(parameter: Parameter) -> dict[str, Any]:
+    return {
+        "name": parameter.name,
+        "in": "query",
+        "required": False,
+        "description": parameter.help or parameter.name,
+        "schema": parameter_schema(parameter),
+    }
+
+
+def _plain_schema(query: NamedQuery, columns: Sequence[Column]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["query", "columns", "rows", "truncated", "parameters", "elapsed_ms"],
+        "properties": {
+            "query": {"type": "string", "const": query.name},
+            "columns": {
+                "type": "array",
+                "items": {"type": "string"},
+                "examples": [[column.name for column in columns]],
+            },
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {column.name: column_schema(column) for column in columns},
+                },
+            },
+            "truncated": {"type": "boolean"},
+            "parameters": {
+                "type": "object",
+                "properties": {p.name: parameter_schema(p) for p in query.parameters},
+            },
+            "elapsed_ms": {"type": "number"},
+        },
+    }
+
+
+def _errors() -> dict[str, Any]:
+    return {
+        status: {
+            "description": text,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for status, text in ERRORS.items()
+    }
+
+
+def _query_path(query: NamedQuery, columns: Sequence[Column]) -> dict[str, Any]:
+    text = {"schema": {"type": "string"}}
+    return {
+        "get": {
+            "operationId": "query_" + query.name.replace("-", "_"),
+            "summary": query.title["en"],
+            "description": f"{query.description['en']}\n\n({query.title['id']}: "
+            f"{query.description['id']})\n\nThe format follows Accept, or a suffix of the "
+            f"path: /api/queries/{query.name}.json (plain JSON), .srj (SPARQL JSON), .csv, .tsv "
+            "or .html.",
+            "tags": ["named queries"],
+            "parameters": [_parameter(p) for p in query.parameters],
+            "responses": {
+                "200": {
+                    "description": "The query's results (parameters are not among the columns).",
+                    "headers": {
+                        MAX_ROWS_HEADER: {
+                            "description": "Present when the result was cut at this many rows.",
+                            "schema": {"type": "integer"},
+                        }
+                    },
+                    "content": {
+                        "application/json": {"schema": _plain_schema(query, columns)},
+                        "application/sparql-results+json": {
+                            "schema": {"$ref": "#/components/schemas/SparqlResults"}
+                        },
+                        "text/csv": text,
+                        "text/tab-separated-values": text,
+                        "text/html": text,
+                    },
+                },
+                **_errors(),
+            },
+        }
+    }
+
+
+def _components() -> dict[str, Any]:
+    term = {
+        "type": "object",
+        "required": ["type", "value"],
+        "properties": {
+            "type": {"type": "string", "enum": ["uri", "literal", "bnode", "triple"]},
+            "value": {},
+            "xml:lang": {"type": "string"},
+            "datatype": {"type": "string", "format": "uri"},
+        },
+    }
+    localized = {"type": "object", "properties": {lang: {"type": "string"} for lang in LANGUAGES}}
+    return {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error", "status", "message"],
+                "properties": {
+                    "error": {"type": "string"},
+                    "status": {"type": "integer"},
+                    "message": {"type": "string"},
+                    "parameter": {"type": "string", "description": "The parameter at fault."},
+                },
+            },
+            "SparqlResults": {
+                "type": "object",
+                "description": "SPARQL 1.1 Query Results JSON Format.",
+                "required": ["head"],
+                "properties": {
+                    "head": {
+                        "type": "object",
+                        "properties": {"vars": {"type": "array", "items": {"type": "string"}}},
+                    },
+                    "results": {
+                        "type": "object",
+                        "properties": {
+                            "bindings": {
+                                "type": "array",
+                                "items": {"type": "object", "additionalProperties": term},
+                            }
+                        },
+                    },
+                },
+            },
+            "QueryInfo": {
+                "type": "object",
+                "required": ["name", "title", "description", "parameters", "url"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "title": localized,
+                    "description": localized,
+                    "parameters": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "type": {
+                                    "type": "string",
+                                    "enum": ["iri", "string", "language", "integer", "date"],
+                                },
+                                "default": {"type": ["string", "null"]},
+                                "help": {"type": "string"},
+                            },
+                        },
+                    },
+                    "url": {"type": "string", "format": "uri"},
+                    "formats": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "sparql": {"type": "string"},
+                },
+            },
+        }
+    }
+
+
+def _simple(summary: str, media: Mapping[str, dict[str, Any]], tag: str) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "tags": [tag],
+            "responses": {"200": {"description": summary, "content": dict(media)}},
+        }
+    }
+
+
+def _service_paths() -> dict[str, Any]:
+    any_schema: dict[str, Any] = {"schema": {}}
+    text = {"schema": {"type": "string"}}
+    rdf = {mime: text for mime in ("text/turtle", "application/ld+json", "application/n-triples")}
+    queries_param = {
+        "name": "queries",
+        "in": "query",
+        "required": False,
+        "description": 'A batch of queries as JSON: {"q0": {"query": "Klojen", "type": '
+        '"Kelurahan", "limit": 3}}. Without it, the service manifest.',
+        "schema": {"type": "string"},
+    }
+    reconcile = _simple(
+        "Entity reconciliation (W3C Reconciliation API 0.2): service manifest, or a batch",
+        {"application/json": any_schema},
+        "reconciliation",
+    )
+    reconcile["get"]["parameters"] = [queries_param]
+    reconcile["post"] = {
+        "summary": "A batch of reconciliation queries (form field queries)",
+        "tags": ["reconciliation"],
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"queries": {"type": "string"}},
+                        "required": ["queries"],
+                    }
+                }
+            }
+        },
+        "responses": {
+            "200": {
+                "description": "Candidates per query",
+                "content": {"application/json": any_schema},
+            },
+            "400": {"description": "The batch is not valid JSON or not a batch of queries."},
+        },
+    }
+    download = _simple("One dump, gzip-compressed", {"application/gzip": text}, "downloads")
+    download["get"]["parameters"] = [
+        {"name": "file", "in": "path", "required": True, "schema": {"type": "string"}}
+    ]
+    download["get"]["responses"]["304"] = {"description": "Not modified (If-None-Match)."}
+    download["get"]["responses"]["404"] = {"description": "No such download."}
+    return {
+        "/api/queries": _simple(
+            "The named queries",
+            {
+                "application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/QueryInfo"}}
+                },
+                "text/html": text,
+            },
+            "named queries",
+        ),
+        "/.well-known/void": _simple("VoID and DCAT description of the dataset", rdf, "dataset"),
+        "/downloads/": _simple(
+            "The dumps of the current build",
+            {"application/json": any_schema, "text/html": text},
+            "downloads",
+        ),
+        "/downloads/{file}": download,
+        "/reconcile": reconcile,
+        "/health": _simple("Service health", {"application/json": any_schema}, "operations"),
+    }
+
+
+def document(
+    queries: Iterable[NamedQuery],
+    server: str,
+    columns: Mapping[str, Sequence[Column]],
+    version: str,
+) -> dict[str, Any]:
+    """The OpenAPI 3.1 document; ``server`` is the service's root URL (no trailing slash)."""
+    paths = {
+        f"/api/queries/{query.name}": _query_path(query, columns.get(query.name, ()))
+        for query in queries
+    }
+    paths.update(_service_paths())
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "malang-kg: Malang City Knowledge Graph API",
+            "version": version,
+            "summary": "Named queries, dataset description, downloads and reconciliation.",
+            "description": "Stable URLs answering JSON, CSV or TSV for the named queries of the "
+            "Malang City knowledge graph (Graf Pengetahuan Kota Malang); every query takes "
+            "lang=id|en for the language of its labels. The data are licensed CC BY 4.0.",
+            "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
+        },
+        "servers": [{"url": server}],
+        "paths": paths,
+        "components": _components(),
+    }

@@ -1,0 +1,321 @@
+"""The dataset's own description: VoID (https://www.w3.org/TR/void/) and DCAT
+(https://www.w3.org/TR/vocab-dcat-3/), served at ``/.well-known/void``.
+
+Every number in it is counted by a query through the query service, so it equals what the store
+holds: ``void:triples`` counts the quads of every named graph (what the N-Quads dump holds, and
+``QueryService.triples``); a property partition counts that property's quads, so the partitions add
+up to the whole; a class partition counts the distinct instances of its class; ``void:entities``
+the distinct subjects under ``void:uriSpace``. The counts are computed once per build
+(``statistics_for``); the graph itself is cheap and is made per request, because its URLs
+(endpoint, downloads) are those of the host the client asked.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
+
+from malang_kg.engine import Term
+from malang_kg.iris import Layout
+
+if TYPE_CHECKING:
+    from malang_kg.engine.service import QueryService
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
+GZIP = "application/gzip"
+
+TITLE = {"en": "Malang City Knowledge Graph", "id": "Graf Pengetahuan Kota Malang"}
+DESCRIPTION = {
+    "en": "What the Malang City Government (Pemerintah Kota Malang, East Java, Indonesia) says, "
+    "as Linked Open Data: its organisations, people, awards and events from its press releases, "
+    "each fact pointing to the sentence that states it, and the city's 5 kecamatan and 57 "
+    "kelurahan with their Kemendagri and BPS codes; with OWL RL inferences.",
+    "id": "Apa yang disampaikan Pemerintah Kota Malang (Jawa Timur, Indonesia) sebagai Linked "
+    "Open Data: organisasi, orang, penghargaan, dan acara dari siaran persnya, setiap fakta "
+    "menunjuk kalimat yang menyatakannya, serta 5 kecamatan dan 57 kelurahan kota ini dengan kode "
+    "Kemendagri dan BPS; beserta inferensi OWL RL.",
+}
+PUBLISHER = "malang-kg"
+KEYWORDS = ("Kota Malang", "Linked Open Data", "kelurahan", "kecamatan", "KIM", "Jawa Timur")
+
+# --- Counting through the engine ---------------------------------------------------------------
+
+TRIPLES_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+DISTINCT_QUERY = """SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
+       (COUNT(DISTINCT ?o) AS ?objects)
+WHERE { GRAPH ?g { ?s ?p ?o } }"""
+ENTITIES_QUERY = """SELECT (COUNT(DISTINCT ?s) AS ?n) ?ns
+WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?ns)) }
+GROUP BY ?ns"""
+CLASS_PARTITIONS_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n)
+WHERE { GRAPH ?g { ?s a ?class } }
+GROUP BY ?class ORDER BY ?class"""
+PROPERTY_PARTITIONS_QUERY = """SELECT ?property (COUNT(*) AS ?n)
+WHERE { GRAPH ?g { ?s ?property ?o } }
+GROUP BY ?property ORDER BY ?property"""
+LINKS_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT (COUNT(*) AS ?n) ?ns
+WHERE {
+  { SELECT DISTINCT ?s ?o ?ns WHERE {
+      ?s skos:exactMatch ?o FILTER (isIRI(?o) && STRSTARTS(STR(?o), ?ns)) } }
+}
+GROUP BY ?ns"""
+SOURCES_QUERY = """SELECT DISTINCT ?document ?class
+WHERE { ?document a ?class }
+ORDER BY ?document"""
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """What the store of one build holds, as VoID counts it."""
+
+    build_id: str
+    triples: int
+    entities: int
+    distinct_subjects: int
+    distinct_objects: int
+    properties: int
+    class_partitions: tuple[tuple[str, int], ...]  # (class IRI, distinct instances)
+    property_partitions: tuple[tuple[str, int], ...]  # (property IRI, triples)
+    wikidata_links: int
+    sources: tuple[str, ...]  # the press releases the data is taken from
+
+    @property
+    def classes(self) -> int:
+        return len(self.class_partitions)
+
+
+def _number(term: Term | None) -> int:
+    return int(term.value) if term is not None else 0
+
+
+def count_statistics(engine: QueryService, base_iri: str) -> Statistics:
+    """Count everything the description states, through ``engine`` (one query each)."""
+    triples = _number(engine.select(TRIPLES_QUERY).rows[0].get("n"))
+    distinct = engine.select(DISTINCT_QUERY).rows[0]
+    layout = Layout(base_iri)
+    ids = engine.select(ENTITIES_QUERY, {"ns": Term.literal(layout.entity_prefix)}).rows
+    classes = engine.select(CLASS_PARTITIONS_QUERY).rows
+    properties = engine.select(PROPERTY_PARTITIONS_QUERY).rows
+    links = engine.select(LINKS_QUERY, {"ns": Term.literal(WIKIDATA_ENTITY)}).rows
+    press_release = Term.uri(layout.term("PressRelease"))
+    sources = engine.select(SOURCES_QUERY, {"class": press_release}).rows
+    return Statistics(
+        build_id=engine.build_id,
+        triples=triples,
+        entities=_number(ids[0].get("n")) if ids else 0,
+        distinct_subjects=_number(distinct.get("subjects")),
+        distinct_objects=_number(distinct.get("objects")),
+        properties=_number(distinct.get("properties")),
+        class_partitions=tuple(
+            (row["class"].value, _number(row.get("n")))
+            for row in classes
+            if row.get("class") is not None and row["class"].kind == "uri"
+        ),
+        property_partitions=tuple(
+            (row["property"].value, _number(row.get("n")))
+            for row in properties
+            if row.get("property") is not None
+        ),
+        wikidata_links=_number(links[0].get("n")) if links else 0,
+        sources=tuple(row["document"].value for row in sources if "document" in row),
+    )
+
+
+_CACHE: weakref.WeakKeyDictionary[QueryService, Statistics] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def statistics_for(engine: QueryService, base_iri: str) -> Statistics:
+    """The statistics of the engine's current build, counted once per build."""
+    with _LOCK:
+        cached = _CACHE.get(engine)
+        if cached is None or cached.build_id != engine.build_id:
+            cached = count_statistics(engine, base_iri)
+            _CACHE[engine] = cached
+        return cached
+
+
+# --- The graph -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceUrls:
+    """Where the service runs, as the client reached it (absolute URLs)."""
+
+    layout: Layout  # the dataset's IRIs
+    root: str  # the service's root URL, ending in "/"
+    endpoint: str  # the SPARQL endpoint's URL
+    description: str  # this document's URL
+
+
+def _media(mime: str) -> URIRef:
+    return URIRef(IANA_MEDIA + mime)
+
+
+def _bilingual(graph: Graph, subject: URIRef | BNode, predicate: URIRef, texts: Any) -> None:
+    for lang in ("id", "en"):
+        if texts.get(lang):
+            graph.add((subject, predicate, Literal(texts[lang], lang=lang)))
+
+
+def _integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def void_graph(
+    stats: Statistics,
+    site: ServiceUrls,
+    dumps: Iterable[Mapping[str, Any]] = (),
+    created: str | None = None,
+) -> Graph:
+    """The VoID and DCAT description of the dataset; ``dumps`` are the manifest's entries."""
+    graph = Graph()
+    for prefix, namespace in (
+        ("void", VOID),
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("skos", SKOS),
+        ("spdx", SPDX),
+        ("sd", SD),
+        ("xsd", XSD),
+    ):
+        graph.bind(prefix, namespace)
+    graph.bind("mk", Namespace(site.layout.vocabulary))
+    dataset = URIRef(site.layout.base)
+    document = URIRef(site.description)
+    graph.add((document, RDF.type, VOID.DatasetDescription))
+    graph.add((document, FOAF.primaryTopic, dataset))
+    _bilingual(graph, document, DCTERMS.title, {k: f"VoID: {v}" for k, v in TITLE.items()})
+
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    _bilingual(graph, dataset, DCTERMS.title, TITLE)
+    _bilingual(graph, dataset, DCTERMS.description, DESCRIPTION)
+    publisher = BNode()
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((publisher, RDF.type, FOAF.Agent))
+    graph.add((publisher, FOAF.name, Literal(PUBLISHER)))
+    graph.add((publisher, FOAF.homepage, URIRef(site.root)))
+    graph.add((dataset, DCTERMS.license, URIRef(LICENSE)))
+    for source in stats.sources:
+        graph.add((dataset, DCTERMS.source, URIRef(source)))
+    graph.add((dataset, DCTERMS.spatial, URIRef(site.layout.entity("city/malang"))))
+    graph.add((dataset, DCTERMS.identifier, Literal(stats.build_id)))
+    if created:
+        graph.add((dataset, DCTERMS.modified, Literal(created, datatype=XSD.dateTime)))
+    for lang in ("id", "en"):
+        graph.add(
+            (dataset, DCTERMS.language, URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{lang}"))
+        )
+    for keyword in KEYWORDS:
+        graph.add((dataset, DCAT.keyword, Literal(keyword)))
+    graph.add((dataset, FOAF.homepage, URIRef(site.root)))
+    graph.add((dataset, DCAT.landingPage, URIRef(site.root)))
+
+    graph.add((dataset, VOID.uriSpace, Literal(site.layout.entity_prefix)))
+    graph.add((dataset, VOID.vocabulary, URIRef(site.layout.vocabulary)))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(site.endpoint)))
+    graph.add((dataset, VOID.exampleResource, URIRef(site.layout.entity("city/malang"))))
+    graph.add((dataset, VOID.triples, _integer(stats.triples)))
+    graph.add((dataset, VOID.entities, _integer(stats.entities)))
+    graph.add((dataset, VOID.classes, _integer(stats.classes)))
+    graph.add((dataset, VOID.properties, _integer(stats.properties)))
+    graph.add((dataset, VOID.distinctSubjects, _integer(stats.distinct_subjects)))
+    graph.add((dataset, VOID.distinctObjects, _integer(stats.distinct_objects)))
+    for format_iri in ("Turtle", "N-Quads", "JSON-LD"):
+        graph.add((dataset, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{format_iri}")))
+    for class_iri, entities in stats.class_partitions:
+        partition = BNode()
+        graph.add((dataset, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], URIRef(class_iri)))
+        graph.add((partition, VOID.entities, _integer(entities)))
+    for property_iri, triples in stats.property_partitions:
+        partition = BNode()
+        graph.add((dataset, VOID.propertyPartition, partition))
+        graph.add((partition, VOID.property, URIRef(property_iri)))
+        graph.add((partition, VOID.triples, _integer(triples)))
+    _linkset(graph, dataset, stats, site)
+    _distributions(graph, dataset, site, dumps)
+    return graph
+
+
+def _linkset(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls) -> None:
+    wikidata = URIRef("https://www.wikidata.org/")
+    graph.add((wikidata, RDF.type, VOID.Dataset))
+    graph.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
+    graph.add((wikidata, VOID.uriSpace, Literal(WIKIDATA_ENTITY)))
+    graph.add((wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql")))
+    linkset = URIRef(site.layout.base + "#wikidata-links")
+    graph.add((dataset, VOID.subset, linkset))
+    graph.add((linkset, RDF.type, VOID.Linkset))
+    _bilingual(
+        graph,
+        linkset,
+        DCTERMS.title,
+        {"en": "Links to Wikidata", "id": "Tautan ke Wikidata"},
+    )
+    graph.add((linkset, VOID.target, dataset))
+    graph.add((linkset, VOID.target, wikidata))
+    graph.add((linkset, VOID.subjectsTarget, dataset))
+    graph.add((linkset, VOID.objectsTarget, wikidata))
+    graph.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
+    graph.add((linkset, VOID.triples, _integer(stats.wikidata_links)))
+
+
+def _distributions(
+    graph: Graph, dataset: URIRef, site: ServiceUrls, dumps: Iterable[Mapping[str, Any]]
+) -> None:
+    for dump in dumps:
+        url = URIRef(f"{site.root}downloads/{dump['file']}")
+        distribution = BNode()
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((dataset, VOID.dataDump, url))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCAT.downloadURL, url))
+        graph.add((distribution, DCAT.accessURL, URIRef(f"{site.root}downloads/")))
+        graph.add((distribution, DCAT.mediaType, _media(str(dump["media_type"]))))
+        graph.add((distribution, DCAT.compressFormat, _media(GZIP)))
+        graph.add((distribution, DCAT.byteSize, Literal(int(dump["bytes"]), datatype=XSD.integer)))
+        graph.add((distribution, DCTERMS.license, URIRef(LICENSE)))
+        _bilingual(graph, distribution, DCTERMS.title, dump.get("title", {}))
+        checksum = BNode()
+        graph.add((distribution, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add(
+            (checksum, SPDX.checksumValue, Literal(str(dump["sha256"]), datatype=XSD.hexBinary))
+        )
+        if "triples" in dump:
+            graph.add((distribution, VOID.triples, _integer(int(dump["triples"]))))
+    service = URIRef(site.endpoint)
+    graph.add((service, RDF.type, DCAT.DataService))
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, DCAT.endpointURL, service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, DCAT.servesDataset, dataset))
+    graph.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    _bilingual(graph, service, DCTERMS.title, {"en": "SPARQL endpoint", "id": "Titik akhir SPARQL"})
+    endpoint = BNode()
+    graph.add((dataset, DCAT.distribution, endpoint))
+    graph.add((endpoint, RDF.type, DCAT.Distribution))
+    graph.add((endpoint, DCAT.accessURL, service))
+    graph.add((endpoint, DCAT.accessService, service))
+    graph.add((endpoint, DCTERMS.license, URIRef(LICENSE)))
+    _bilingual(
+        graph,
+        endpoint,
+        DCTERMS.title,
+        {"en": "The SPARQL endpoint", "id": "Titik akhir SPARQL"},
+    )

@@ -1,0 +1,401 @@
+"""What an entity page says about one entity, as plain data (no HTML is built here).
+
+``Describer(engine, site, lang).describe(path, page)`` asks the query service a few SELECT
+queries, each binding the entity with ``bindings`` (never pasting request data into the text),
+and returns an ``Entity``: its label in the chosen language (else the other), its types, a
+description, every outgoing property grouped and labelled, each value labelled and linked (local
+paths for our own entities, marked external links for other http(s) IRIs, no link at all for any
+other scheme), inferred facts told apart from asserted ones, the confidence notes of ``owl:Axiom``
+annotations, the quoted sentence of each ``mk:evidence``, and the incoming links paged.
+``specialise`` adds what areas, organisations, people, awards and the press release show besides.
+
+The queries are in ``entity_queries``, the IRI-to-path mapping in ``linked``, the schema.org
+JSON-LD in ``jsonld``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from malang_kg.engine import Row, SelectResult, Term
+from malang_kg.engine.service import QueryService
+from malang_kg.entities.jsonld import schema_jsonld
+from malang_kg.entities.queries import (
+    AXIOMS,
+    DATA_QUERIES,
+    EVIDENCE,
+    EXISTS,
+    INCOMING,
+    NESTED,
+    OUTGOING,
+)
+from malang_kg.iris import PROV, RDF, RDFS, SCHEMA, SKOS, Layout, Links, anchor
+
+PAGE_SIZE = 50
+QUERY_PREFIXES = ("mk", "org", "schema", "oa", "skos", "prov", "owl", "rdf", "rdfs", "xsd", "dct")
+LONG_TEXT = 600  # characters past which a literal is shown folded
+
+# --- The page's data ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of a source quoted verbatim, and where to read it in context."""
+
+    text: str
+    sentence: str  # the sentence's IRI
+    href: str | None = None  # the article's page, anchored at the sentence
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What an ``owl:Axiom`` says about one statement: how sure, from where, why."""
+
+    confidence: tuple[Value, ...] = ()
+    sources: tuple[Value, ...] = ()
+    comments: tuple[Value, ...] = ()
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value as shown: ``text`` (label, literal or IRI), a link when there may be one."""
+
+    term: Term
+    text: str
+    lang: str | None = None  # the language of ``text`` where known
+    href: str | None = None
+    external: bool = False
+    note: str = ""  # a literal's language tag or datatype
+    inferred: bool = False
+    notes: tuple[Annotation, ...] = ()
+    quote: Quote | None = None
+    nested: tuple[PropertyGroup, ...] = ()  # the properties of a blank node
+
+    @property
+    def iri(self) -> str | None:
+        return self.term.value if self.term.kind == "uri" else None
+
+    @property
+    def long(self) -> bool:
+        return self.term.kind == "literal" and len(self.text) > LONG_TEXT
+
+
+@dataclass(frozen=True)
+class PropertyGroup:
+    predicate: Value
+    values: tuple[Value, ...]
+
+    @property
+    def inferred(self) -> bool:
+        return all(value.inferred for value in self.values)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    groups: tuple[PropertyGroup, ...]
+    total: int
+    page: int
+    pages: int
+    truncated: bool = False
+
+
+@dataclass
+class Entity:
+    iri: str
+    path: str
+    label: Value
+    types: tuple[Value, ...]  # asserted types
+    description: Value | None
+    groups: tuple[PropertyGroup, ...]
+    evidence: tuple[Quote, ...]
+    incoming: Incoming
+    jsonld: dict[str, Any]
+    views: dict[str, Any] = field(default_factory=dict)  # filled by ``specialise``
+
+    def values(self, iri: str) -> tuple[Value, ...]:
+        """The values of one outgoing property."""
+        for group in self.groups:
+            if group.predicate.iri == iri:
+                return group.values
+        return ()
+
+
+class PageNotFound(LookupError):
+    """``?page=N`` past the last page of incoming links."""
+
+
+# Properties shown first, in this order, and last; the rest sorted by label in between.
+FIRST = (
+    str(RDF.type),
+    str(SKOS.prefLabel),
+    str(SKOS.altLabel),
+    str(SCHEMA.name),
+    str(SCHEMA.alternateName),
+    str(SKOS.notation),
+    str(SKOS.definition),
+    str(SCHEMA.description),
+    "http://purl.org/dc/terms/description",
+    str(RDFS.comment),
+    str(SKOS.scopeNote),
+    str(SKOS.historyNote),
+)
+LAST = (str(SKOS.exactMatch), str(RDFS.seeAlso), str(PROV.wasDerivedFrom))
+LABELS = (str(SKOS.prefLabel), str(RDFS.label), str(SCHEMA.name), str(SCHEMA.headline))
+DESCRIPTIONS = (
+    str(SKOS.definition),
+    str(SCHEMA.description),
+    "http://purl.org/dc/terms/description",
+    str(RDFS.comment),
+)
+
+
+class EntityReader:
+    """Reads entities for one request: one engine, one link mapping, one language."""
+
+    def __init__(self, engine: QueryService, links: Links, lang: str) -> None:
+        self.engine = engine
+        self.links = links
+        self.lang = lang
+        self.other = "en" if lang == "id" else "id"
+        self._prefixes = links.layout.sparql_prefixes(*QUERY_PREFIXES)
+
+    @property
+    def layout(self) -> Layout:
+        return self.links.layout
+
+    # - querying -
+
+    def run(self, query: str, **bindings: Term) -> SelectResult:
+        """Run one of the pages' queries (constant text); ``?lang`` and ``?other`` are bound
+        when the query projects them (queries that use ``labelled`` do)."""
+        values = dict(bindings)
+        if "?lang ?other" in query:
+            values.update(lang=Term.literal(self.lang), other=Term.literal(self.other))
+        return self.engine.select(self._prefixes + query, values)
+
+    def select(self, query: str, **bindings: Term) -> list[Row]:
+        return self.run(query, **bindings).rows
+
+    def exists(self, iri: str) -> bool:
+        return bool(self.select(EXISTS, s=Term.uri(iri)))
+
+    # - values -
+
+    def value(self, term: Term, label: Term | None = None, **extra: Any) -> Value:
+        if term.kind == "uri":
+            href, external = self.links.href(term.value)
+            short = self.links.short(term.value)
+            text, lang = (label.value, label.lang) if label else (short, None)
+            return Value(term, text, lang, href, external, **extra)
+        if term.kind == "literal":
+            note = f"@{term.lang}" if term.lang else ""
+            if term.datatype:
+                note = self.links.short(term.datatype)
+            return Value(term, term.value, term.lang, note=note, **extra)
+        if term.kind == "bnode":
+            return Value(term, "", **extra)
+        return Value(term, term.value, **extra)
+
+    def pick_label(self, candidates: Iterable[tuple[str, Term]]) -> Term | None:
+        """The best label among (property, literal) pairs: the chosen language first, then the
+        other, then untagged; among equals, the order of ``LABELS``."""
+
+        def rank(item: tuple[str, Term]) -> tuple[int, int]:
+            prop, term = item
+            lang = (term.lang or "").lower()
+            by_lang = 0 if lang == self.lang else 1 if lang == self.other else 2
+            return by_lang, LABELS.index(prop) if prop in LABELS else len(LABELS)
+
+        ranked = sorted((c for c in candidates if c[1].kind == "literal"), key=rank)
+        return ranked[0][1] if ranked else None
+
+    def triples(self, path: str) -> list[tuple[Term, Term, Term]]:
+        """The entity's RDF for ``/data/…`` (empty when nothing is said about it)."""
+        subject = Term.uri(self.layout.entity(path))
+        found: dict[tuple[Term, Term, Term], None] = {}
+        for s, p, o, query in DATA_QUERIES:
+            for row in self.select(query, s=subject):
+                found[(subject if s == "s" else row[s], row[p], row[o])] = None
+        # The entity first, then by subject and property, so Turtle groups them.
+        return sorted(found, key=lambda t: (t[0] != subject, t[0].value, t[1].value))
+
+    # - the description -
+
+    def read(self, path: str, page: int = 1) -> Entity | None:
+        iri = self.layout.entity(path)
+        subject = Term.uri(iri)
+        out = self.select(OUTGOING, s=subject)
+        incoming = self.run(INCOMING, s=subject)
+        if not out and not incoming.rows:
+            return None
+        notes = self._annotations(self.select(AXIOMS, s=subject))
+        quotes = self._quotes(self.select(EVIDENCE, s=subject))
+        nested = self._nested(self.select(NESTED, s=subject))
+        groups = self._groups(out, notes, quotes, nested)
+        label_term = self.pick_label((r["p"].value, r["o"]) for r in out if r["p"].value in LABELS)
+        label = (
+            Value(Term.literal(label_term.value), label_term.value, label_term.lang)
+            if label_term
+            else Value(subject, path)
+        )
+        described = [(r["p"].value, r["o"]) for r in out if r["p"].value in DESCRIPTIONS]
+        description = self.pick_label(described)
+        types = next((g.values for g in groups if g.predicate.iri == str(RDF.type)), ())
+        return Entity(
+            iri=iri,
+            path=path,
+            label=label,
+            types=tuple(t for t in types if not t.inferred),
+            description=self.value(description) if description else None,
+            groups=groups,
+            evidence=tuple(dict.fromkeys(quotes.values())),
+            incoming=self._incoming(incoming.rows, page, incoming.truncated),
+            jsonld=schema_jsonld(iri, out),
+        )
+
+    def _inferred(self, graphs: Iterable[str]) -> bool:
+        return all(graph == self.layout.inferred_graph for graph in graphs)
+
+    def _annotations(self, rows: list[Row]) -> dict[tuple[str, Term], list[Annotation]]:
+        by_axiom: dict[Term, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+        statement: dict[Term, tuple[str, Term]] = {}
+        for row in rows:
+            statement[row["ax"]] = (row["p"].value, row["o"])
+            kind = {str(PROV.wasDerivedFrom): "sources", str(RDFS.comment): "comments"}.get(
+                row["k"].value, "confidence"
+            )
+            found = by_axiom[row["ax"]][kind]
+            value = self.value(row["v"], row.get("vLabel"))
+            if value not in found:
+                found.append(value)
+        notes: dict[tuple[str, Term], list[Annotation]] = defaultdict(list)
+        for axiom, parts in by_axiom.items():
+            notes[statement[axiom]].append(
+                Annotation(
+                    tuple(parts["confidence"]),
+                    tuple(parts["sources"]),
+                    tuple(self._in_language(parts["comments"])),
+                )
+            )
+        return notes
+
+    def _in_language(self, values: list[Value]) -> list[Value]:
+        """Literals in the chosen language, else in the other, else all of them."""
+        for lang in (self.lang, self.other):
+            chosen = [v for v in values if v.lang == lang]
+            if chosen:
+                return chosen
+        return values
+
+    def _quotes(self, rows: list[Row]) -> dict[str, Quote]:
+        quotes: dict[str, Quote] = {}
+        for row in sorted(rows, key=lambda r: r["sentence"].value):
+            sentence = row["sentence"].value
+            source = row.get("source")
+            href = None
+            if source is not None and (path := self.layout.path(source.value)):
+                href = self.links.page(path, "#" + anchor(sentence, "sentence-"))
+            quotes.setdefault(sentence, Quote(row["exact"].value, sentence, href))
+        return quotes
+
+    def _nested(self, rows: list[Row]) -> dict[Term, tuple[PropertyGroup, ...]]:
+        by_node: dict[Term, list[Row]] = defaultdict(list)
+        for row in rows:
+            by_node[row["b"]].append(row)
+        return {
+            node: self._group_rows([(r, ()) for r in node_rows], {}, {}, {})
+            for node, node_rows in by_node.items()
+        }
+
+    def _groups(
+        self,
+        rows: list[Row],
+        notes: dict[tuple[str, Term], list[Annotation]],
+        quotes: dict[str, Quote],
+        nested: dict[Term, tuple[PropertyGroup, ...]],
+    ) -> tuple[PropertyGroup, ...]:
+        graphs: dict[tuple[str, Term], set[str]] = defaultdict(set)
+        firsts: dict[tuple[str, Term], Row] = {}
+        for row in rows:
+            key = (row["p"].value, row["o"])
+            graphs[key].add(row["g"].value)
+            firsts.setdefault(key, row)
+        pairs = [(row, tuple(graphs[key])) for key, row in firsts.items()]
+        return self._group_rows(pairs, notes, quotes, nested)
+
+    def _group_rows(
+        self,
+        pairs: Sequence[tuple[Row, tuple[str, ...]]],
+        notes: dict[tuple[str, Term], list[Annotation]],
+        quotes: dict[str, Quote],
+        nested: dict[Term, tuple[PropertyGroup, ...]],
+    ) -> tuple[PropertyGroup, ...]:
+        by_property: dict[str, list[Value]] = defaultdict(list)
+        properties: dict[str, Value] = {}
+        for row, graphs in pairs:
+            p, o = row["p"], row["o"]
+            properties.setdefault(p.value, self.value(p, row.get("pLabel")))
+            value = self.value(
+                o,
+                row.get("oLabel"),
+                inferred=bool(graphs) and self._inferred(graphs),
+                notes=tuple(notes.get((p.value, o), ())),
+                quote=quotes.get(o.value) if o.kind == "uri" else None,
+                nested=nested.get(o, ()),
+            )
+            if value not in by_property[p.value]:
+                by_property[p.value].append(value)
+        groups = [
+            PropertyGroup(properties[p], tuple(sorted(values, key=_value_order)))
+            for p, values in by_property.items()
+        ]
+        return tuple(sorted(groups, key=_group_order))
+
+    def _incoming(self, rows: list[Row], page: int, truncated: bool) -> Incoming:
+        graphs: dict[tuple[str, Term], set[str]] = defaultdict(set)
+        firsts: dict[tuple[str, Term], Row] = {}
+        for row in rows:
+            key = (row["p"].value, row["x"])
+            graphs[key].add(row["g"].value)
+            firsts.setdefault(key, row)
+        links = [
+            (
+                self.value(row["p"], row.get("pLabel")),
+                self.value(row["x"], row.get("xLabel"), inferred=self._inferred(graphs[key])),
+            )
+            for key, row in firsts.items()
+        ]
+        links.sort(
+            key=lambda link: (_group_order(PropertyGroup(link[0], ())), _value_order(link[1]))
+        )
+        pages = max(1, math.ceil(len(links) / PAGE_SIZE))
+        if page > pages:
+            raise PageNotFound(f"there are {pages} pages of incoming links")
+        shown = links[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        groups: dict[str, tuple[Value, list[Value]]] = {}
+        for prop, value in shown:
+            groups.setdefault(prop.term.value, (prop, []))[1].append(value)
+        return Incoming(
+            tuple(PropertyGroup(prop, tuple(values)) for prop, values in groups.values()),
+            total=len(links),
+            page=page,
+            pages=pages,
+            truncated=truncated,
+        )
+
+
+def _value_order(value: Value) -> tuple[bool, str, str]:
+    return value.inferred, value.text.casefold(), value.term.value
+
+
+def _group_order(group: PropertyGroup) -> tuple[int, int, bool, str]:
+    iri = group.predicate.term.value
+    if iri in FIRST:
+        return 0, FIRST.index(iri), False, ""
+    if iri in LAST:
+        return 2, LAST.index(iri), False, ""
+    return 1, 0, group.inferred, group.predicate.text.casefold()

@@ -1,0 +1,293 @@
+"""Serialising a query's result for a media type chosen by ``negotiation``.
+
+SELECT and ASK results are written by hand (json, xml escaping, csv): the engine hands back plain
+``Term`` values, possibly cut at the row limit, and pyoxigraph can only serialise the
+``QuerySolutions`` iterator of a live query, not a list of rows cut at a limit. The formats are the
+W3C "SPARQL 1.1 Query Results JSON Format", "SPARQL Query Results XML Format (Second Edition)" and
+"SPARQL 1.1 Query Results CSV and TSV Formats", with the SPARQL 1.2 / RDF-star term ``triple``.
+Graphs (CONSTRUCT, DESCRIBE) are turned back into pyoxigraph terms and serialised by pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term, TsvResult
+from malang_kg.engine.oxterms import OxTerm, from_oxigraph, parse_tsv, select_from_tsv, to_oxigraph
+from malang_kg.formats import media as neg
+from malang_kg.iris import PREFIXES
+
+SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+
+_RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    neg.TURTLE.mime: ox.RdfFormat.TURTLE,
+    neg.N_TRIPLES.mime: ox.RdfFormat.N_TRIPLES,
+    neg.JSON_LD.mime: ox.RdfFormat.JSON_LD,
+    neg.RDF_XML.mime: ox.RdfFormat.RDF_XML,
+    neg.TRIG.mime: ox.RdfFormat.TRIG,
+    neg.N_QUADS.mime: ox.RdfFormat.N_QUADS,
+}
+_PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+
+
+class SerializationError(ValueError):
+    """The result cannot be written in the requested format (e.g. JSON-LD and triple terms);
+    the message says so in words for the client."""
+
+
+def serialize(result: QueryResult, media: neg.MediaType) -> bytes:
+    """The bytes of ``result`` in ``media`` (never HTML: the web layer renders that)."""
+    if isinstance(result, GraphResult):
+        return serialize_graph(result.triples, media)
+    mime = media.mime
+    if isinstance(result, TsvResult):  # written by the engine: passed on, or converted in Rust
+        if mime == neg.TSV.mime:
+            return result.tsv
+        if mime in (neg.SPARQL_JSON.mime, neg.JSON.mime):
+            return parse_tsv(result).serialize(format=ox.QueryResultsFormat.JSON) or b""
+        result = select_from_tsv(result)
+    if mime in (neg.SPARQL_JSON.mime, neg.JSON.mime):
+        return to_json(result)
+    if mime in (neg.SPARQL_XML.mime, neg.XML.mime):
+        return to_xml(result)
+    if mime == neg.CSV.mime:
+        return to_csv(result)
+    if mime == neg.TSV.mime:
+        return to_tsv(result)
+    raise SerializationError(f"query results cannot be written as {mime}")
+
+
+# --- SPARQL JSON ---------------------------------------------------------------------------------
+
+
+def json_term(term: Term) -> dict[str, Any]:
+    """A term as an RDF term object of the SPARQL JSON results format."""
+    if term.kind == "triple":
+        triple = to_triple(term.value)
+        return {
+            "type": "triple",
+            "value": {
+                "subject": json_term(from_ox(triple.subject)),
+                "predicate": json_term(from_ox(triple.predicate)),
+                "object": json_term(from_ox(triple.object)),
+            },
+        }
+    value: dict[str, Any] = {"type": term.kind, "value": term.value}
+    if term.kind == "literal":
+        if term.lang:
+            value["xml:lang"] = term.lang
+        elif term.datatype:
+            value["datatype"] = term.datatype
+    return value
+
+
+def to_json(result: SelectResult | AskResult) -> bytes:
+    document: dict[str, Any]
+    if isinstance(result, AskResult):
+        document = {"head": {}, "boolean": result.value}
+    else:
+        bindings = [{name: json_term(term) for name, term in row.items()} for row in result.rows]
+        document = {"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# --- SPARQL XML ----------------------------------------------------------------------------------
+
+
+# Characters XML 1.0 cannot carry at all, not even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    if _NOT_XML.search(value):
+        raise SerializationError(
+            "the result holds control characters that XML cannot carry; ask for JSON or TSV"
+        )
+    return escape(value)
+
+
+def _xml_term(term: Term) -> str:
+    if term.kind == "uri":
+        return f"<uri>{_xml_text(term.value)}</uri>"
+    if term.kind == "bnode":
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
+    if term.kind == "triple":
+        triple = to_triple(term.value)
+        parts = (
+            f"<{role}>{_xml_term(from_ox(part))}</{role}>"
+            for role, part in (
+                ("subject", triple.subject),
+                ("predicate", triple.predicate),
+                ("object", triple.object),
+            )
+        )
+        return f"<triple>{''.join(parts)}</triple>"
+    attributes = ""
+    if term.lang:
+        attributes = f" xml:lang={quoteattr(term.lang)}"
+    elif term.datatype:
+        attributes = f" datatype={quoteattr(term.datatype)}"
+    return f"<literal{attributes}>{_xml_text(term.value)}</literal>"
+
+
+def to_xml(result: SelectResult | AskResult) -> bytes:
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f"<sparql xmlns={quoteattr(SPARQL_RESULTS_NS)}>",
+    ]
+    if isinstance(result, AskResult):
+        out.append(f"<head/><boolean>{'true' if result.value else 'false'}</boolean>")
+    else:
+        out.append("<head>")
+        out.extend(f"<variable name={quoteattr(name)}/>" for name in result.columns)
+        out.append("</head>\n<results>\n")
+        for row in result.rows:
+            out.append("<result>")
+            out.extend(
+                f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>"
+                for name, term in row.items()
+            )
+            out.append("</result>\n")
+        out.append("</results>")
+    out.append("</sparql>\n")
+    return "".join(out).encode("utf-8")
+
+
+# --- CSV and TSV ---------------------------------------------------------------------------------
+
+
+def csv_value(term: Term) -> str:
+    """A term in CSV: IRIs and literals as plain strings (no language or datatype), blank nodes
+    as ``_:id``, triple terms in N-Triples syntax."""
+    if term.kind == "bnode":
+        return "_:" + term.value
+    if term.kind == "triple":
+        return nt_term(term)
+    return term.value
+
+
+def to_csv(result: SelectResult | AskResult) -> bytes:
+    """CSV by RFC 4180: CRLF line ends, fields quoted where needed. CSV has no boolean form in
+    the W3C note; ASK is written ``true``/``false`` on one line, as Oxigraph does."""
+    if isinstance(result, AskResult):
+        return b"true\r\n" if result.value else b"false\r\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow([csv_value(row[name]) if name in row else "" for name in result.columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+_NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _nt_string(value: str) -> str:
+    return '"' + "".join(_NT_ESCAPES.get(char, char) for char in value) + '"'
+
+
+def nt_term(term: Term) -> str:
+    """A term in N-Triples syntax (as TSV and the HTML page write it)."""
+    if term.kind == "uri":
+        return f"<{term.value}>"
+    if term.kind == "bnode":
+        return "_:" + term.value
+    if term.kind == "triple":
+        return f"<<( {_triple_body(term.value)} )>>"
+    if term.lang:
+        return f"{_nt_string(term.value)}@{term.lang}"
+    if term.datatype:
+        return f"{_nt_string(term.value)}^^<{term.datatype}>"
+    return _nt_string(term.value)
+
+
+def to_tsv(result: SelectResult | AskResult) -> bytes:
+    """TSV: variables with ``?``, terms in N-Triples syntax (tabs and newlines in literals are
+    escaped there), LF line ends; ASK as ``true``/``false``, which Oxigraph reads back."""
+    if isinstance(result, AskResult):
+        return b"true\n" if result.value else b"false\n"
+    lines = ["\t".join("?" + name for name in result.columns)]
+    for row in result.rows:
+        lines.append(
+            "\t".join(nt_term(row[name]) if name in row else "" for name in result.columns)
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# --- Terms and graphs ----------------------------------------------------------------------------
+
+
+def _triple_body(value: str) -> str:
+    """The ``s p o`` of a triple term's N-Triples form, with or without ``<<( … )>>``."""
+    body = value.strip()
+    for opening, closing in (("<<(", ")>>"), ("<<", ">>")):
+        if body.startswith(opening) and body.endswith(closing):
+            return body[len(opening) : -len(closing)].strip()
+    return body
+
+
+def to_triple(value: str) -> ox.Triple:
+    """Parse the N-Triples form of a triple term (``Term.value`` of kind ``triple``)."""
+    try:
+        quads = list(ox.parse(f"{_triple_body(value)} .\n", format=ox.RdfFormat.N_TRIPLES))
+    except (SyntaxError, ValueError) as error:
+        raise SerializationError("a triple term in the result is malformed") from error
+    if len(quads) != 1:
+        raise SerializationError("a triple term in the result is malformed")
+    quad = quads[0]
+    return ox.Triple(quad.subject, quad.predicate, quad.object)
+
+
+def to_ox(term: Term) -> OxTerm:
+    """A ``Term`` as a pyoxigraph term."""
+    try:
+        return _to_ox(term)
+    except ValueError as error:  # an IRI or language tag pyoxigraph refuses
+        raise SerializationError(f"the result holds an invalid RDF term ({term.kind})") from error
+
+
+def _to_ox(term: Term) -> OxTerm:
+    return to_triple(term.value) if term.kind == "triple" else to_oxigraph(term)
+
+
+def from_ox(term: object) -> Term:
+    """A pyoxigraph term as a ``Term`` (the inverse of ``to_ox``)."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
+        return from_oxigraph(term)
+    raise SerializationError(f"unexpected term {type(term).__name__}")
+
+
+def to_ox_triples(triples: Iterable[tuple[Term, Term, Term]]) -> list[ox.Triple]:
+    out = []
+    for s, p, o in triples:
+        subject, predicate = to_ox(s), to_ox(p)
+        if not isinstance(subject, ox.NamedNode | ox.BlankNode) or not isinstance(
+            predicate, ox.NamedNode
+        ):
+            raise SerializationError("a triple of the result has an invalid subject or predicate")
+        out.append(ox.Triple(subject, predicate, to_ox(o)))
+    return out
+
+
+def serialize_graph(triples: Iterable[tuple[Term, Term, Term]], media: neg.MediaType) -> bytes:
+    """The triples in an RDF format; Turtle, TriG and RDF/XML with the project's prefixes."""
+    rdf_format = _RDF_FORMATS.get(media.mime)
+    if rdf_format is None:
+        raise SerializationError(f"a graph cannot be written as {media.mime}")
+    prefixes = PREFIXES if rdf_format in _PREFIXED else None
+    try:
+        data = ox.serialize(to_ox_triples(triples), format=rdf_format, prefixes=prefixes)
+    except OSError as error:  # e.g. "JSON-LD does not support RDF 1.2 yet"
+        raise SerializationError(
+            f"this graph cannot be written as {media.label} (it holds triple terms, which "
+            f"{media.label} cannot express here); ask for Turtle or N-Triples instead"
+        ) from error
+    return data if data is not None else b""

@@ -1,0 +1,209 @@
+"""``malang-kg build``: parse, validate, reason, write a new build and switch to it.
+
+A build that fails validation is never written; a written build becomes current with one rename.
+Everything happens on one pyoxigraph store: the sources are parsed into it, the shapes run on it
+as SPARQL, the rules of the ontology add the inferred graph to it and it is dumped as the build.
+``MALANG_KG_BUILD_ENGINE=reference`` validates with pyshacl and reasons with owlrl instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from malang_kg.config import ConfigError, Settings
+from malang_kg.iris import Layout
+from malang_kg.pipeline.dataset import graph_counts, load_graphs, write_store
+from malang_kg.pipeline.dumps import DOWNLOADS_DIR, write_dumps
+from malang_kg.pipeline.fixpoint import materialise_store
+from malang_kg.pipeline.forking import Forked
+from malang_kg.pipeline.reason import materialise
+from malang_kg.pipeline.rules import UnsupportedOntology
+from malang_kg.pipeline.sources import BuildError, Sources, discover
+from malang_kg.pipeline.validate import Report, validate, validate_reference
+from malang_kg.store.builds import (
+    DATASET_FILE,
+    MANIFEST_FILE,
+    STORE_DIR,
+    GraphCount,
+    Manifest,
+    builds_dir,
+    prune_old_builds,
+    publish,
+)
+
+Log = Callable[[str], None]
+T = TypeVar("T")
+ENGINES = ("oxigraph", "reference")
+
+
+def _build_id(sources: Sources, base_iri: str, now: datetime) -> str:
+    digest = hashlib.sha256(base_iri.encode())
+    for source in [*sources.all(), sources.shapes]:
+        digest.update(f"{source.display}\0{source.sha256}\0".encode())
+    return f"{now:%Y%m%dT%H%M%S.%f}Z-{digest.hexdigest()[:8]}"
+
+
+def load_sources(settings: Settings) -> Sources:
+    return discover(settings.home, settings.base_iri, settings.data_dir)
+
+
+def _engine(settings: Settings) -> str:
+    if settings.build_engine not in ENGINES:
+        raise ConfigError(
+            f"MALANG_KG_BUILD_ENGINE (--build-engine): expected one of {', '.join(ENGINES)}, "
+            f"got {settings.build_engine!r}"
+        )
+    return settings.build_engine
+
+
+def validate_with(sources: Sources, settings: Settings) -> Report:
+    """Validate with the engine the settings choose."""
+    if _engine(settings) == "reference":
+        return validate_reference(sources)
+    return validate(sources)
+
+
+def _timed(work: Callable[[], T]) -> tuple[T, float]:
+    """What ``work`` returned, and the seconds it took."""
+    started = time.perf_counter()
+    return work(), time.perf_counter() - started
+
+
+def reason(sources: Sources, settings: Settings, inferred_iri: str, log: Log) -> Counter[str]:
+    """Add the pruned OWL RL entailments to the graph ``inferred_iri`` of the sources' store."""
+    if _engine(settings) == "reference":
+        inferred, dropped = materialise(sources.rdflib_graph(sources.all()))
+        load_graphs([(inferred_iri, inferred)], sources.store)
+        return dropped
+    ontology = [source.graph_iri for source in sources.ontology]
+    try:
+        return materialise_store(sources.store, ontology, inferred_iri, log, sources.typed_literals)
+    except UnsupportedOntology as error:
+        raise BuildError(str(error)) from error
+
+
+def _describe_inferences(
+    store: ox.Store, inferred_iri: str, base_iri: str, dropped: Counter[str], log: Log
+) -> None:
+    names = Graph().namespace_manager
+    for prefix, namespace in Layout(base_iri).prefixes.items():
+        names.bind(prefix, namespace, replace=True)
+    rows = store.query(
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred_iri}> {{ ?s ?p ?o }} }} "
+        "GROUP BY ?p ORDER BY DESC(?n) ?p"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    by_predicate = []
+    for row in rows:
+        predicate, number = row[0], row[1]
+        assert isinstance(predicate, ox.NamedNode) and isinstance(number, ox.Literal)
+        by_predicate.append((predicate.value, int(number.value)))
+    log(f"inferred {sum(n for _, n in by_predicate)} triples; most common properties:")
+    for predicate, count in by_predicate[:12]:
+        log(f"  {count:7d}  {names.normalizeUri(predicate)}")
+    if dropped:
+        summary = ", ".join(f"{count} {reason}" for reason, count in dropped.most_common())
+        log(f"pruned {sum(dropped.values())} trivial entailments: {summary}")
+
+
+def run_build(settings: Settings, log: Log = print) -> Manifest:
+    _engine(settings)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    sources = load_sources(settings)
+    timings["parse"] = time.perf_counter() - started
+    triples = sum(s.triples for s in sources.all())
+    log(f"parsed {len(sources.all())} files ({triples} triples) in {timings['parse']:.2f} s")
+
+    # Validation runs in a forked child (it only reads the store) while the parent reasons.
+    checking = Forked(lambda: _timed(lambda: validate_with(sources, settings)))
+    mark = time.perf_counter()
+    inferred_iri = Layout(settings.base_iri).inferred_graph
+    try:
+        dropped = reason(sources, settings, inferred_iri, log)
+    except BaseException:
+        report, _ = checking.result()  # invalid data is the better explanation of a failure
+        if not report.conforms:
+            raise BuildError(report.render()) from None
+        raise
+    timings["reason"] = time.perf_counter() - mark
+    report, timings["validate"] = checking.result()
+    if not report.conforms:
+        raise BuildError(report.render())
+    log(f"validated against {sources.shapes.display} in {timings['validate']:.2f} s")
+    _describe_inferences(sources.store, inferred_iri, settings.base_iri, dropped, log)
+    log(f"reasoned in {timings['reason']:.2f} s")
+
+    now = datetime.now(UTC)
+    build_id = _build_id(sources, settings.base_iri, now)
+    store = settings.store
+    builds_dir(store).mkdir(parents=True, exist_ok=True)
+    staging = builds_dir(store) / f".{build_id}.tmp"
+    staging.mkdir()
+    try:
+        mark = time.perf_counter()
+        graphs = [s.graph_iri for s in sources.all()] + [inferred_iri]
+        counts = graph_counts(sources.store)
+        # The dumps are written by a forked child while this process writes the serving store:
+        # RocksDB (under the on-disk store) must never run in a forked child of a process that
+        # has used it (its threads and locks do not survive a fork; the child can hang).
+        dumping = Forked(
+            lambda: write_dumps(
+                sources.store,
+                staging / DOWNLOADS_DIR,
+                inferred_iri,
+                Layout(settings.base_iri).prefixes,
+                staging / DATASET_FILE,
+            )
+        )
+        try:
+            _, timings["store"] = _timed(lambda: write_store(sources.store, staging / STORE_DIR))
+        except BaseException:
+            dumping.cancel()
+            raise
+        dumps, dataset = dumping.result()
+        timings["write"] = time.perf_counter() - mark
+        log(f"wrote the Oxigraph store in {timings['store']:.2f} s, the dumps meanwhile")
+        log(f"wrote the build and its dumps in {timings['write']:.2f} s")
+        timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
+        reasoner = (
+            "owlrl (OWL RL)"
+            if settings.build_engine == "reference"
+            else "OWL RL rules on Oxigraph (ontology closed by owlrl)"
+        )
+        origin = {s.graph_iri: s.display for s in sources.all()} | {inferred_iri: reasoner}
+        manifest = Manifest(
+            build_id=build_id,
+            created=now.isoformat(timespec="seconds"),
+            base_iri=settings.base_iri,
+            graphs=[GraphCount(iri, origin[iri], counts.get(iri, 0)) for iri in graphs],
+            sources={s.display: s.sha256 for s in [*sources.all(), sources.shapes]},
+            files={DATASET_FILE: dataset},
+            dumps=dumps,
+            pruned=dict(dropped),
+            timings={k: round(v, 3) for k, v in timings.items()},
+        )
+        (staging / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
+        publish(store, staging, build_id)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    removed = prune_old_builds(store, settings.keep_builds)
+
+    log(f"build {build_id} written to {builds_dir(store) / build_id}")
+    for graph in manifest.graphs:
+        log(f"  {graph.triples:8d}  {graph.iri}  ({graph.source})")
+    log(f"  {manifest.triples:8d}  triples in all")
+    if removed:
+        log(f"removed old builds: {', '.join(removed)}")
+    log(f"done in {time.perf_counter() - started:.2f} s")
+    return manifest

@@ -1,0 +1,91 @@
+"""Per-client rate limits (Flask-Limiter) on what runs queries for a client: ``/sparql``,
+``/api/*`` and ``/reconcile``, one budget for all three (``MALANG_KG_RATE_LIMIT``).
+
+A client is its address (``request.remote_addr``; behind a reverse proxy, have the proxy limit,
+or pass the client's address through). Past the limit the answer is 429 with ``Retry-After``
+(seconds until the window frees a request) and a message in the client's format, like every
+other error (``web/errors.py``). ``/health``, ``/metrics``, the pages and static files are not
+limited, nor CORS preflights (OPTIONS).
+
+Counters live where ``MALANG_KG_RATE_LIMIT_STORAGE`` says: with ``memory://`` each gunicorn
+worker counts on its own, so a client spread over W workers may get up to W times the limit; a
+shared storage (``redis://…``) makes it exact.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from limits.errors import ConfigurationError
+from limits.storage import MemoryStorage
+
+from malang_kg.config import SETTINGS_BY_NAME, ConfigError, Settings
+from malang_kg.web.http.errors import drain_body, message_response
+from malang_kg.web.views import api, reconcile, sparql
+
+LIMITED_BLUEPRINTS = (sparql.bp, api.bp, reconcile.bp)
+LIMITED_METHODS = ["GET", "HEAD", "POST"]
+SCOPE = "queries"
+LIMITER_KEY = "MALANG_KG_LIMITER"
+
+
+def init_app(app: Flask, settings: Settings) -> Limiter | None:
+    """Limit the query endpoint, the API and reconciliation (call after they are registered)."""
+    if settings.rate_limit == "off":
+        return None
+    limiter = Limiter(
+        get_remote_address,
+        storage_uri=settings.rate_limit_storage,
+        strategy="fixed-window",
+        headers_enabled=False,  # Retry-After goes on the 429 only, see _too_many
+        key_prefix="malang-kg",
+    )
+    shared = limiter.shared_limit(settings.rate_limit, scope=SCOPE, methods=LIMITED_METHODS)
+    for blueprint in LIMITED_BLUEPRINTS:
+        shared(blueprint)
+    try:
+        limiter.init_app(app)
+    except (ConfigurationError, ValueError) as error:
+        label = SETTINGS_BY_NAME["RATE_LIMIT_STORAGE"].env_var
+        raise ConfigError(f"{label}: {error}") from None
+    app.config[LIMITER_KEY] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many)
+    return limiter
+
+
+def settle(app: Flask) -> None:
+    """Let the in-memory storage's expiry timer thread end, so that no thread of it is running
+    (possibly holding one of its locks) when gunicorn forks the workers."""
+    limiter: Limiter | None = app.config.get(LIMITER_KEY)
+    storage = getattr(limiter, "_storage", None)
+    if isinstance(storage, MemoryStorage):
+        storage.timer.join(timeout=1)
+
+
+def _retry_after(limiter: Limiter | None, error: RateLimitExceeded) -> int:
+    """Seconds until the client's window frees a request (at most the window's length)."""
+    window = int(error.limit.limit.get_expiry())
+    current = limiter.current_limit if limiter is not None else None
+    if current is None:
+        return window
+    stats = current.window
+    return min(window, max(1, math.ceil(stats.reset_time - time.time())))
+
+
+def _too_many(error: RateLimitExceeded) -> Response:
+    drain_body()  # a client still sending its POST gets the 429, not a reset connection
+    limiter: Limiter | None = current_app.config.get(LIMITER_KEY)
+    seconds = _retry_after(limiter, error)
+    message = (
+        f"Too many requests from {request.remote_addr}: queries, the API and reconciliation "
+        f"together allow {error.limit.limit} per client. Try again in {seconds} s."
+    )
+    response = current_app.make_response(
+        message_response(429, "Too Many Requests", message, plain_text=True)
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response

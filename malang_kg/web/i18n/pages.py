@@ -1,0 +1,198 @@
+"""The interface texts of the entity pages, the ontology page and the site's navigation, in
+Indonesian and English (rendered with ``i18n.translator``)."""
+
+from __future__ import annotations
+
+NAV: dict[str, dict[str, str]] = {
+    "skip": {"id": "Langsung ke isi", "en": "Skip to content"},
+    "nav_label": {"id": "Navigasi situs", "en": "Site navigation"},
+    "home": {"id": "Beranda", "en": "Home"},
+    "ontology": {"id": "Ontologi", "en": "Ontology"},
+    "search": {"id": "Cari", "en": "Search"},
+    "search_label": {"id": "Cari entitas", "en": "Search entities"},
+    "search_placeholder": {
+        "id": "mis. Samaan, KIM, Diskominfo",
+        "en": "e.g. Samaan, KIM, Diskominfo",
+    },
+    "language": {"id": "Bahasa", "en": "Language"},
+    "tagline": {
+        "id": "Graf Pengetahuan Kota Malang",
+        "en": "Malang City Knowledge Graph",
+    },
+    "footer": {
+        "id": "Data terbuka tertaut tentang Pemerintah Kota Malang. "
+        "Setiap fakta menyebut sumbernya.",
+        "en": "Linked open data about the Malang City Government. Every fact names its source.",
+    },
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    **NAV,
+    # the entity page
+    "identifier": {"id": "Pengenal (IRI)", "en": "Identifier (IRI)"},
+    "types": {"id": "Jenis", "en": "Type"},
+    "properties": {"id": "Semua keterangan", "en": "All statements"},
+    "legend": {
+        "id": "Keterangan bertanda “disimpulkan” tidak ditulis dalam sumber, tetapi diturunkan "
+        "oleh penalar OWL dari keterangan lain dan ontologi.",
+        "en": "Statements marked “inferred” are not written in a source; the OWL reasoner "
+        "derived them from other statements and the ontology.",
+    },
+    "inferred": {"id": "disimpulkan", "en": "inferred"},
+    "inferred_help": {
+        "id": "Disimpulkan oleh penalar, tidak dinyatakan langsung dalam sumber",
+        "en": "Inferred by the reasoner, not stated directly in a source",
+    },
+    "external": {"id": "tautan luar", "en": "external link"},
+    "confidence": {"id": "Tingkat keyakinan", "en": "Confidence"},
+    "according_to": {"id": "menurut", "en": "according to"},
+    "evidence": {"id": "Bukti dari sumber", "en": "Evidence from the source"},
+    "evidence_intro": {
+        "id": "Kalimat sumber, dikutip kata demi kata, tempat keterangan tentang entitas ini "
+        "dinyatakan.",
+        "en": "The sentences of the source, quoted verbatim, that state what is said here.",
+    },
+    "read_in_context": {"id": "Baca dalam konteks artikel", "en": "Read it in the article"},
+    "sentence_of": {"id": "Kalimat", "en": "Sentence"},
+    "show_text": {"id": "Tampilkan seluruh teks", "en": "Show the whole text"},
+    "referenced_by": {"id": "Dirujuk oleh", "en": "Referenced by"},
+    "referenced_by_none": {
+        "id": "Tidak ada entitas lain yang merujuk entitas ini.",
+        "en": "No other entity refers to this one.",
+    },
+    "links_total": {"id": "tautan masuk", "en": "incoming links"},
+    "page": {"id": "Halaman", "en": "Page"},
+    "of": {"id": "dari", "en": "of"},
+    "previous": {"id": "Sebelumnya", "en": "Previous"},
+    "next": {"id": "Berikutnya", "en": "Next"},
+    "pagination": {"id": "Halaman tautan masuk", "en": "Pages of incoming links"},
+    "truncated": {
+        "id": "Daftar ini dipotong pada batas jumlah baris kueri.",
+        "en": "This list was cut at the query row limit.",
+    },
+    "download": {"id": "Unduh data", "en": "Download the data"},
+    "download_intro": {
+        "id": "Keterangan entitas ini (dinyatakan dan disimpulkan) beserta label yang dirujuknya, "
+        "dalam format RDF:",
+        "en": "What is said about this entity (asserted and inferred) with the labels of what "
+        "it links to, in RDF:",
+    },
+    "query_it": {"id": "Tanyakan lewat SPARQL", "en": "Ask about it with SPARQL"},
+    # areas
+    "area": {"id": "Wilayah", "en": "Area"},
+    "within_chain": {"id": "Terletak di", "en": "Lies within"},
+    "areas_inside": {"id": "Wilayah di dalamnya", "en": "Areas inside it"},
+    "places_inside": {"id": "Tempat di dalamnya", "en": "Places inside it"},
+    "codes": {"id": "Kode wilayah", "en": "Area codes"},
+    "kemendagri_code": {"id": "Kode Kemendagri", "en": "Kemendagri code"},
+    "bps_code": {"id": "Kode BPS", "en": "BPS code"},
+    "based_here": {"id": "Organisasi yang berbasis di sini", "en": "Organisations based here"},
+    "operating_within": {
+        "id": "Organisasi yang berbasis di wilayah di dalamnya (disimpulkan)",
+        "en": "Organisations based in an area inside it (inferred)",
+    },
+    "governed_by": {"id": "Pemerintah yang berwenang", "en": "Governed by"},
+    "forecast": {"id": "Prakiraan cuaca", "en": "Weather forecast"},
+    "forecast_link": {
+        "id": "Prakiraan cuaca publik BMKG untuk kelurahan ini (JSON)",
+        "en": "BMKG's public weather forecast for this kelurahan (JSON)",
+    },
+    # organisations and people
+    "organisation": {"id": "Organisasi", "en": "Organisation"},
+    "based_in": {"id": "Berbasis di", "en": "Based in"},
+    "parent_orgs": {"id": "Bagian dari", "en": "Part of"},
+    "sub_orgs": {"id": "Unit di bawahnya", "en": "Sub-organisations"},
+    "head_posts": {"id": "Pimpinan", "en": "Head"},
+    "posts": {"id": "Jabatan", "en": "Posts"},
+    "held_by": {"id": "dipegang oleh", "en": "held by"},
+    "vacant": {"id": "pemegang tidak diketahui", "en": "holder not known"},
+    "members": {"id": "Anggota", "en": "Members"},
+    "partners": {"id": "Mitra", "en": "Partners"},
+    "awards_received": {"id": "Penghargaan yang diterima", "en": "Awards received"},
+    "awards_conferred": {"id": "Penghargaan yang diberikan", "en": "Awards conferred"},
+    "at_event": {"id": "pada", "en": "at"},
+    "to_recipient": {"id": "kepada", "en": "to"},
+    "person": {"id": "Orang", "en": "Person"},
+    "posts_held": {"id": "Jabatan yang dipegang", "en": "Posts held"},
+    "in_org": {"id": "di", "en": "in"},
+    "heads": {"id": "Memimpin", "en": "Heads"},
+    # awards
+    "award": {"id": "Penghargaan", "en": "Award"},
+    "atEvent": {"id": "Ajang", "en": "Competition"},
+    "recipient": {"id": "Penerima", "en": "Recipient"},
+    "placing": {"id": "Peringkat", "en": "Placing"},
+    "rank": {"id": "Peringkat (angka)", "en": "Rank (number)"},
+    "rankTitle": {"id": "Sebutan peringkat", "en": "Rank as worded"},
+    "category": {"id": "Kategori", "en": "Category"},
+    "level": {"id": "Tingkat", "en": "Level"},
+    "winningWork": {"id": "Karya pemenang", "en": "Winning work"},
+    "conferredBy": {"id": "Diberikan oleh", "en": "Conferred by"},
+    "year": {"id": "Tahun", "en": "Year"},
+    "handedOverAt": {"id": "Diserahkan pada", "en": "Handed over at"},
+    # the press release and its sentences
+    "article_text": {"id": "Teks siaran pers", "en": "Text of the press release"},
+    "article_intro": {
+        "id": "Kalimat yang ditandai adalah sumber fakta dalam graf ini; tautan di sampingnya "
+        "menuju fakta-fakta itu. Teks ini versi bahasa Inggris dari siaran pers.",
+        "en": "Marked sentences are the sources of facts in this graph; the link beside each "
+        "leads to those facts.",
+    },
+    "facts_from_sentences": {
+        "id": "Fakta yang diambil dari setiap kalimat",
+        "en": "Facts taken from each sentence",
+    },
+    "facts_count": {"id": "fakta", "en": "facts"},
+    "facts_from_this": {"id": "Fakta dari kalimat ini", "en": "Facts from this sentence"},
+    "back_to_sentence": {"id": "kembali ke kalimat", "en": "back to the sentence"},
+    "original": {"id": "Artikel asli", "en": "Original article"},
+    "sentence": {"id": "Kalimat sumber", "en": "Source sentence"},
+    # not found
+    "not_found_title": {"id": "Entitas tidak ditemukan", "en": "No such entity"},
+    "not_found_message": {
+        "id": "Graf ini tidak memuat apa pun tentang alamat berikut:",
+        "en": "This graph says nothing about this address:",
+    },
+    "not_found_search": {
+        "id": "Cari dengan nama atau sebagian nama",
+        "en": "Search by name or part of a name",
+    },
+    "not_found_sparql": {
+        "id": "Atau telusuri graf dengan kueri SPARQL di",
+        "en": "Or explore the graph with a SPARQL query at",
+    },
+    "not_found_ontology": {
+        "id": "Kelas dan properti diterangkan di halaman",
+        "en": "Classes and properties are documented on the page",
+    },
+    # the ontology page
+    "ontology_title": {
+        "id": "Ontologi Graf Pengetahuan Kota Malang",
+        "en": "Malang City Knowledge Graph Ontology",
+    },
+    "contents": {"id": "Daftar isi", "en": "Contents"},
+    "namespace": {"id": "Ruang nama", "en": "Namespace"},
+    "version": {"id": "Versi", "en": "Version"},
+    "license": {"id": "Lisensi", "en": "Licence"},
+    "classes": {"id": "Kelas", "en": "Classes"},
+    "object_properties": {"id": "Properti objek", "en": "Object properties"},
+    "datatype_properties": {"id": "Properti data", "en": "Datatype properties"},
+    "annotation_properties": {"id": "Properti anotasi", "en": "Annotation properties"},
+    "datatypes": {"id": "Tipe data", "en": "Datatypes"},
+    "indonesian": {"id": "Bahasa Indonesia", "en": "Indonesian"},
+    "english": {"id": "Bahasa Inggris", "en": "English"},
+    "subclass_of": {"id": "Subkelas dari", "en": "Subclass of"},
+    "subclasses": {"id": "Subkelas", "en": "Subclasses"},
+    "subproperty_of": {"id": "Subproperti dari", "en": "Subproperty of"},
+    "subproperties": {"id": "Subproperti", "en": "Subproperties"},
+    "inverse_of": {"id": "Kebalikan dari", "en": "Inverse of"},
+    "domain": {"id": "Domain", "en": "Domain"},
+    "range": {"id": "Jangkauan", "en": "Range"},
+    "chain": {"id": "Rantai properti", "en": "Property chain"},
+    "characteristics": {"id": "Sifat", "en": "Characteristics"},
+    "transitive": {"id": "transitif", "en": "transitive"},
+    "symmetric": {"id": "simetris", "en": "symmetric"},
+    "functional": {"id": "fungsional", "en": "functional"},
+    "exact_match": {"id": "Padanan tepat", "en": "Exact match"},
+    "see_also": {"id": "Lihat juga", "en": "See also"},
+    "ontology_download": {"id": "Unduh ontologi", "en": "Download the ontology"},
+}

@@ -1,0 +1,199 @@
+"""The dataset's files and its own description.
+
+- ``/downloads/``: the dumps of the build being served (HTML in Indonesian and English, or JSON by
+  ``Accept``), as the build's manifest lists them.
+- ``/downloads/<file>``: one dump, gzip-compressed, as an attachment with ``Content-Length``,
+  ``ETag`` (its SHA-256), ``Cache-Control`` and 304 on ``If-None-Match``. A file is served only if
+  its name is one of the manifest's: nothing a request says is ever joined to a path unchecked.
+- ``/.well-known/void`` (and ``/void``): the VoID and DCAT description (``dataset/void.py``), in
+  Turtle by default or any RDF format by ``Accept`` or ``format=``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, url_for
+
+from malang_kg.dataset.service_description import serialize_description
+from malang_kg.dataset.void import ServiceUrls, statistics_for, void_graph
+from malang_kg.engine.embedded import EmbeddedBackend
+from malang_kg.formats import media as neg
+from malang_kg.pipeline.dumps import DOWNLOADS_DIR
+from malang_kg.store.builds import Manifest, current_build_dir, read_manifest
+from malang_kg.web.context import engine, layout, settings
+from malang_kg.web.i18n import choose_language, translator
+from malang_kg.web.i18n.api import TEXTS
+from malang_kg.web.views.sparql import ProtocolError
+
+bp = Blueprint("dataset", __name__)
+
+GZIP = "application/gzip"
+MAX_AGE = 3600  # seconds a client may reuse a dump before asking again (ETag makes that cheap)
+RDF_TYPES = tuple(media for media in neg.GRAPH_TYPES if not media.is_html)
+
+
+def served_build() -> tuple[Path, Manifest]:
+    """The directory and manifest of the build the engine answers from."""
+    backend = engine().backend
+    if isinstance(backend, EmbeddedBackend):
+        return backend.build_dir, backend.manifest
+    directory = current_build_dir(settings().store)
+    return directory, read_manifest(directory)
+
+
+def _dumps(manifest: Manifest) -> list[dict[str, Any]]:
+    """The manifest's dumps whose file name is a plain name (never a path)."""
+    return [
+        dump
+        for dump in manifest.dumps
+        if isinstance(dump.get("file"), str)
+        and dump["file"]
+        and "/" not in dump["file"]
+        and "\\" not in dump["file"]
+        and not dump["file"].startswith(".")
+    ]
+
+
+def _wants_json() -> bool:
+    accept = request.accept_mimetypes
+    best = accept.best_match(["text/html", "application/json"])
+    return best == "application/json" and accept["application/json"] > accept["text/html"]
+
+
+def _described(dump: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "file": dump["file"],
+        "url": request.url_root + "downloads/" + dump["file"],
+        "media_type": dump.get("media_type"),
+        "content_type": GZIP,
+        "title": dump.get("title", {}),
+        "bytes": dump.get("bytes"),
+        "sha256": dump.get("sha256"),
+        "triples": dump.get("triples"),
+        "graphs": dump.get("graphs", []),
+    }
+
+
+@bp.get("/downloads/")
+def listing() -> Response:
+    _, manifest = served_build()
+    dumps = [_described(dump) for dump in _dumps(manifest)]
+    if _wants_json():
+        response = jsonify(
+            {
+                "build_id": manifest.build_id,
+                "created": manifest.created,
+                "license": "https://creativecommons.org/licenses/by/4.0/",
+                "downloads": dumps,
+            }
+        )
+    else:
+        lang = choose_language()
+        html = render_template(
+            "api/downloads.html",
+            t=translator(TEXTS, lang),
+            lang=lang,
+            manifest=manifest,
+            dumps=dumps,
+            void=url_for("dataset.well_known_void"),
+        )
+        response = Response(html, mimetype="text/html")
+        response.content_language.add(lang)
+        response.vary.add("Accept-Language")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/downloads/<name>")
+def download(name: str) -> Response:
+    directory, manifest = served_build()
+    found = [dump for dump in _dumps(manifest) if dump["file"] == name]
+    if not found:
+        abort(404, description=f"There is no download named {name!r}; see /downloads/.")
+    dump = found[0]
+    folder = (directory / DOWNLOADS_DIR).resolve()
+    path = (folder / str(dump["file"])).resolve()
+    if path.parent != folder or not path.is_file():
+        abort(404, description="This download is missing from the current build.")
+    response = send_file(
+        path,
+        mimetype=GZIP,
+        as_attachment=True,
+        download_name=str(dump["file"]),
+        etag=str(dump["sha256"]),
+        conditional=True,
+        max_age=MAX_AGE,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The VoID description ------------------------------------------------------------------------
+
+_BYTES: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+_BYTES_LOCK = threading.Lock()
+_BYTES_MAX = 32
+
+
+def _choose_rdf() -> neg.MediaType:
+    asked = request.args.get("format", "").strip()
+    if asked:
+        media = neg.by_format("describe", asked)
+        if media is None or media.is_html:
+            raise ProtocolError(406, "Not Acceptable", _supported())
+        return media
+    best = neg.parse_accept(request.headers.get("Accept")).best_match(
+        [media.mime for media in RDF_TYPES]
+    )
+    chosen = next((media for media in RDF_TYPES if media.mime == best), None)
+    if chosen is None:
+        raise ProtocolError(406, "Not Acceptable", _supported())
+    return chosen
+
+
+def _supported() -> str:
+    mimes = ", ".join(media.mime for media in RDF_TYPES)
+    return f"The dataset description is available as {mimes}."
+
+
+def _void_bytes(media: neg.MediaType) -> bytes:
+    current = engine()
+    root = request.url_root
+    key = (current.build_id, root + request.path, media.mime)
+    with _BYTES_LOCK:
+        if key in _BYTES:
+            _BYTES.move_to_end(key)
+            return _BYTES[key]
+    _, manifest = served_build()
+    site = ServiceUrls(
+        layout=layout(),
+        root=root,
+        endpoint=root + url_for("sparql.endpoint").lstrip("/"),
+        description=request.base_url,
+    )
+    stats = statistics_for(current, settings().base_iri)
+    body = serialize_description(void_graph(stats, site, _dumps(manifest), manifest.created), media)
+    with _BYTES_LOCK:
+        _BYTES[key] = body
+        while len(_BYTES) > _BYTES_MAX:
+            _BYTES.popitem(last=False)
+    return body
+
+
+@bp.get("/.well-known/void")
+def well_known_void() -> Response:
+    media = _choose_rdf()
+    response = Response(_void_bytes(media), mimetype=media.mime)
+    response.vary.add("Accept")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+@bp.get("/void")
+def void() -> Response:
+    return well_known_void()

@@ -1,0 +1,231 @@
+"""Linked-data pages: Cool URIs for every entity and for the ontology namespace.
+
+- ``/id/<path>`` names the entity ``{BASE}id/<path>`` (the base IRI maps to whatever origin
+  serves the app) and answers 303 See Other: to ``/page/<path>`` for HTML, to ``/data/<path>``
+  for RDF, by ``Accept`` (``Vary: Accept``).
+- ``/page/<path>`` is the bilingual HTML page; ``/data/<path>`` the RDF (Turtle, JSON-LD,
+  N-Triples, RDF/XML by ``Accept``, or by a suffix: ``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``).
+- ``/ontology`` documents every class and property (HTML) or serves the ontology graph (RDF).
+- ``/code/kemendagri/<code>`` and ``/code/bps/<code>`` answer 303 to the area with that code.
+
+A path is checked against ``describe.valid_path`` before anything else, and every ``Location`` is
+built by ``linked_data.local`` from it: no request can produce a redirect off this origin.
+Representations carry an ``ETag`` derived from the build (304 on ``If-None-Match``, checked
+before any query runs), ``Cache-Control`` and ``Vary``; HTML carries ``Content-Language``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, render_template, request
+from werkzeug.exceptions import NotAcceptable, NotFound
+
+from malang_kg.engine import Term
+from malang_kg.entities.ontology import document, graph_triples
+from malang_kg.entities.reader import EntityReader, PageNotFound
+from malang_kg.entities.views import specialise
+from malang_kg.formats import media as neg
+from malang_kg.formats.results import SerializationError, serialize_graph
+from malang_kg.iris import local_path, valid_path
+from malang_kg.web.context import engine, layout, links
+from malang_kg.web.http import caching as ld
+from malang_kg.web.i18n import choose_language, explicit_language, translator, vary_language
+from malang_kg.web.i18n.pages import TEXTS
+
+bp = Blueprint("pages", __name__)
+
+CODE_SCHEMES = {"kemendagri": "KemendagriCode", "bps": "BpsCode"}
+_CODE = re.compile(r"[0-9][0-9.]{0,31}")
+CODE_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?code ?area WHERE { ?area skos:notation ?code } ORDER BY ?area"""
+MAX_PAGE = 100_000
+
+
+def _reader(lang: str) -> EntityReader:
+    return EntityReader(engine(), links(), lang)
+
+
+def _checked(path: str) -> str:
+    if not valid_path(path):
+        raise NotFound("There is no entity at this address.")
+    return path
+
+
+def _not_found_page(iri: str, path: str, lang: str, vary: tuple[str, ...] = ()) -> Response:
+    guess = re.split(r"[/]", path)[-1].replace("-", " ").replace("_", " ")
+    html = render_template(
+        "pages/not_found.html", t=translator(TEXTS, lang), iri=iri, guess=guess, lang=lang
+    )
+    response = Response(html, status=404, mimetype="text/html")
+    response.content_language.add(lang)
+    for header in vary:
+        response.vary.add(header)
+    return response
+
+
+def _unknown(path: str, html: bool) -> Response:
+    if html:
+        iri = layout().entity(path)
+        return _not_found_page(iri, path, choose_language(), ("Accept", *vary_language()))
+    raise NotFound(
+        f"Nothing is known about <{layout().entity(path)}>. Search at /search?q=… or "
+        "query the graph at /sparql."
+    )
+
+
+# --- /id, /page, /data --------------------------------------------------------------------------
+
+
+@bp.get("/id/<path:path>", merge_slashes=False)
+def identify(path: str) -> Response:
+    """303 See Other to the page (HTML) or the data (RDF) of the entity."""
+    valid = valid_path(path)
+    media = ld.negotiate(request.headers.get("Accept"), html=True)
+    if media is None:
+        raise NotAcceptable(ld.not_acceptable_message(html=True))
+    if not valid or not _reader(choose_language()).exists(layout().entity(path)):
+        return _unknown(path if valid else "", media.is_html)
+    chosen = explicit_language()
+    if media.is_html:
+        location = local_path("page", path, query=urlencode({"lang": chosen}) if chosen else "")
+    else:
+        location = local_path("data", path)
+    return ld.see_other(location, vary=("Accept",))
+
+
+@bp.get("/page/<path:path>", merge_slashes=False)
+def page(path: str) -> Response:
+    """The HTML page of an entity, in the chosen language."""
+    valid = valid_path(path)
+    lang = choose_language()
+    number = _page_number()
+    tag = ld.etag("page", engine().build_id, path, lang, str(number))
+    vary = vary_language()
+    if valid and (unchanged := ld.not_modified(tag, vary, lang)):
+        return unchanged
+    reader = _reader(lang)
+    try:
+        entity = reader.read(path, number) if valid else None
+    except PageNotFound as error:
+        raise NotFound(str(error)) from None
+    if entity is None:
+        iri = layout().entity(path if valid else "")
+        return _not_found_page(iri, path if valid else "", lang, vary)
+    specialise(reader, entity)
+    formats = [(f, local_path("data", f"{path}.{f.suffix}")) for f in ld.RDF_FORMATS]
+    html = render_template(
+        "pages/entity.html",
+        entity=entity,
+        t=translator(TEXTS, lang),
+        lang=lang,
+        short=reader.links.short,
+        formats=formats,
+        page_href=_page_href,
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Link"] = ", ".join(
+        f'<{href}>; rel="alternate"; type="{f.media.mime}"' for f, href in formats
+    )
+    return ld.cached(response, tag, vary, lang)
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise NotFound("page= must be a page number from 1.")
+    return int(raw)
+
+
+def _page_href(number: int) -> str:
+    pairs: list[tuple[str, str]] = [("page", str(number))] if number > 1 else []
+    chosen = explicit_language()
+    if chosen:
+        pairs.append(("lang", chosen))
+    return ("?" + urlencode(pairs) if pairs else request.path) + "#referenced-by"
+
+
+@bp.get("/data/<path:path>", merge_slashes=False)
+def data(path: str) -> Response:
+    """The entity's RDF, by suffix or by ``Accept``."""
+    stem, media = ld.split_suffix(path)
+    vary: tuple[str, ...] = ()
+    if media is None:
+        vary = ("Accept",)
+        media = ld.negotiate(request.headers.get("Accept"), html=False)
+        if media is None:
+            raise NotAcceptable(ld.not_acceptable_message(html=False))
+    _checked(stem)
+    tag = ld.etag("data", engine().build_id, stem, media.mime)
+    if unchanged := ld.not_modified(tag, vary):
+        return unchanged
+    reader = _reader("en")
+    if not reader.exists(layout().entity(stem)):
+        return _unknown(stem, html=False)
+    return ld.cached(_rdf_response(reader.triples(stem), media), tag, vary)
+
+
+def _rdf_response(triples: Any, media: neg.MediaType) -> Response:
+    try:
+        body = serialize_graph(triples, media)
+    except SerializationError as error:
+        raise NotAcceptable(str(error)) from None
+    return Response(body, mimetype=media.mime)
+
+
+# --- /ontology ----------------------------------------------------------------------------------
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<suffix>")
+def ontology(suffix: str | None = None) -> Response:
+    """The ontology namespace: its documentation (HTML) or the ontology graph (RDF)."""
+    vary: tuple[str, ...] = ()
+    if suffix is None:
+        vary = ("Accept",)
+        media = ld.negotiate(request.headers.get("Accept"), html=True)
+        if media is None:
+            raise NotAcceptable(ld.not_acceptable_message(html=True))
+    elif suffix == "html":
+        media = neg.HTML
+    elif suffix in ld.BY_SUFFIX:
+        media = ld.BY_SUFFIX[suffix]
+    else:
+        raise NotFound("The ontology is served as /ontology, .html, .ttl, .jsonld, .nt or .rdf.")
+    lang = choose_language()
+    if media.is_html:
+        vary += vary_language()
+    tag = ld.etag("ontology", engine().build_id, media.mime, lang if media.is_html else "")
+    if unchanged := ld.not_modified(tag, vary, lang if media.is_html else None):
+        return unchanged
+    if not media.is_html:
+        triples = graph_triples(engine(), layout().ontology_graph)
+        return ld.cached(_rdf_response(triples, media), tag, vary)
+    formats = [(f, f"/ontology.{f.suffix}") for f in ld.RDF_FORMATS]
+    html = render_template(
+        "pages/ontology.html",
+        doc=document(engine(), links(), lang),
+        t=translator(TEXTS, lang),
+        lang=lang,
+        short=layout().short,
+        formats=formats,
+    )
+    return ld.cached(Response(html, mimetype="text/html"), tag, vary, lang)
+
+
+# --- /code ---------------------------------------------------------------------------------------
+
+
+@bp.get("/code/<scheme>/<code>", merge_slashes=False)
+def code(scheme: str, code: str) -> Response:
+    """303 to the area whose Kemendagri or BPS code this is."""
+    if scheme not in CODE_SCHEMES or not _CODE.fullmatch(code):
+        abort(404, "Unknown code: use /code/kemendagri/NN.NN.NN.NNNN or /code/bps/NNNNNNNNNN.")
+    literal = Term.literal(code, datatype=layout().term(CODE_SCHEMES[scheme]))
+    rows = engine().select(CODE_QUERY, {"code": literal}).rows
+    paths = [p for row in rows if (p := layout().path(row["area"].value))]
+    if not paths:
+        abort(404, f"No area of this graph has the {scheme} code {code}.")
+    return ld.see_other(local_path("id", paths[0]))

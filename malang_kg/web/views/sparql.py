@@ -1,0 +1,271 @@
+"""``/sparql``: the SPARQL 1.1 Protocol, query operation only (https://www.w3.org/TR/sparql11-protocol/).
+
+A query arrives by GET ``?query=``, by POST of an ``application/x-www-form-urlencoded`` form with
+``query``, or by POST of ``application/sparql-query`` with the query as the body;
+``default-graph-uri`` and ``named-graph-uri`` (repeatable) may come in the URL or the form. The
+endpoint is read-only: anything that looks like an update is refused with 400. Parameters and
+bodies are decoded from UTF-8 strictly here (Werkzeug would silently replace bad bytes).
+
+The answer's media type comes from ``format=`` or ``Accept`` (``negotiation``); browsers get the
+HTML query page, RDF clients that send no query get the Service Description. Every response of
+``/sparql`` varies by ``Accept``; CORS covers the whole app (``init_app``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import unquote_to_bytes
+
+from flask import Blueprint, Flask, Response, request, url_for
+from flask_cors import CORS
+from werkzeug.datastructures import MultiDict
+
+from malang_kg.dataset.service_description import serialize_description, service_description
+from malang_kg.engine import GraphResult, QueryRequest, SelectResult, TsvResult
+from malang_kg.engine.errors import QueryError, QueryTooLarge
+from malang_kg.engine.service import QueryService
+from malang_kg.formats import media as neg
+from malang_kg.formats.results import SerializationError, serialize
+from malang_kg.web.context import engine, named_queries
+from malang_kg.web.http.errors import drain_body
+from malang_kg.web.views import query_page as sparql_page
+
+bp = Blueprint("sparql", __name__)
+
+ENDPOINT = "/sparql"
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+READ_ONLY = (
+    "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not "
+    "accepted, by any method. Send a query (SELECT, ASK, CONSTRUCT or DESCRIBE) instead."
+)
+FORM_SLACK = 16_384  # room in a form body for default-graph-uri, named-graph-uri and format
+
+
+class ProtocolError(QueryError):
+    """A request that breaks the protocol, with its own status (400, 406, 413, 415)."""
+
+    def __init__(self, status: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+
+
+def bad_request(message: str) -> ProtocolError:
+    return ProtocolError(400, "Bad Request", message)
+
+
+def form_limit(max_query_bytes: int) -> int:
+    """Largest body accepted: a query of the largest size, percent-encoded (3 bytes a byte)."""
+    return 3 * max_query_bytes + FORM_SLACK
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, CORS for the whole app and the request body limit."""
+    max_query_bytes = app.config["MALANG_KG_SETTINGS"].max_query_bytes
+    # Werkzeug answers 413 for a larger body (also a chunked one) without reading it into memory.
+    app.config["MAX_CONTENT_LENGTH"] = form_limit(max_query_bytes)
+    CORS(
+        app,
+        send_wildcard=True,  # "Access-Control-Allow-Origin: *", not the echoed origin
+        methods=["GET", "HEAD", "POST", "OPTIONS"],
+        expose_headers=[MAX_ROWS_HEADER],
+        max_age=86_400,
+    )
+    app.register_blueprint(bp)
+
+
+@bp.after_app_request
+def _vary(response: Response) -> Response:
+    """``Vary: Accept`` on every response of /sparql, errors and 405s included."""
+    if request.path == ENDPOINT:
+        response.vary.add("Accept")
+    return response
+
+
+# --- Reading the request -------------------------------------------------------------------------
+
+
+def _unquote(raw: bytes) -> str:
+    return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+
+
+def parse_pairs(raw: bytes, where: str) -> MultiDict[str, str]:
+    """``name=value&…`` percent-decoded, as strict UTF-8: a bad byte is a 400, not a U+FFFD."""
+    pairs: MultiDict[str, str] = MultiDict()
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        try:
+            pairs.add(_unquote(name), _unquote(value))
+        except UnicodeDecodeError:
+            raise bad_request(
+                f"The {where} is not valid UTF-8 once percent-decoded; SPARQL requests must be "
+                "encoded in UTF-8."
+            ) from None
+    return pairs
+
+
+def _read_body(limit: int, what: str) -> bytes:
+    length = request.content_length
+    if length is not None and length > limit:
+        drain_body()  # so the client, still sending, gets the 413 instead of a reset connection
+        raise QueryTooLarge(f"The {what} is {length} bytes; this endpoint accepts at most {limit}.")
+    data = request.get_data(cache=False)
+    if len(data) > limit:
+        raise QueryTooLarge(f"The {what} is larger than {limit} bytes.")
+    return data
+
+
+def _read_post(max_query_bytes: int) -> tuple[MultiDict[str, str], str | None]:
+    """(form parameters, direct query) of a POST; checks the content type before the body."""
+    if not request.headers.get("Content-Type", "").strip():
+        raise bad_request(
+            f"A POST needs a Content-Type: {FORM_TYPE} (with a query parameter) or "
+            f"{QUERY_TYPE} (with the query as the body)."
+        )
+    mimetype = request.mimetype
+    if mimetype == UPDATE_TYPE:
+        raise bad_request(READ_ONLY)
+    if mimetype == FORM_TYPE:
+        return parse_pairs(_read_body(form_limit(max_query_bytes), "form"), "form"), None
+    if mimetype != QUERY_TYPE:
+        raise ProtocolError(
+            415,
+            "Unsupported Media Type",
+            f"A POST to this endpoint must be {FORM_TYPE} or {QUERY_TYPE}, not {mimetype}.",
+        )
+    charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+    if charset not in ("utf-8", "utf8", "us-ascii"):
+        raise bad_request(
+            f"The query must be sent in UTF-8, not charset={charset}; re-encode it as UTF-8."
+        )
+    data = _read_body(max_query_bytes, "query")
+    try:
+        return MultiDict(), data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise bad_request(
+            f"The body is not valid UTF-8 (byte {error.start} is not); SPARQL queries must be "
+            "encoded in UTF-8."
+        ) from None
+
+
+def _graphs(name: str, *sources: MultiDict[str, str]) -> tuple[str, ...] | None:
+    values = [value.strip() for source in sources for value in source.getlist(name)]
+    for value in values:
+        if not value:
+            raise bad_request(f"{name} is empty; give the IRI of a graph")
+    return tuple(values) or None
+
+
+# --- Answering -----------------------------------------------------------------------------------
+
+
+@bp.route(ENDPOINT, methods=["GET", "POST"])
+def endpoint() -> Response:
+    service = engine()
+    url = parse_pairs(request.query_string, "query string")
+    form: MultiDict[str, str] = MultiDict()
+    direct: str | None = None
+    if request.method == "POST":
+        form, direct = _read_post(service.limits.max_query_bytes)
+    if "update" in url or "update" in form:
+        raise bad_request(READ_ONLY)
+    queries = (
+        url.getlist("query") + form.getlist("query") + ([direct] if direct is not None else [])
+    )
+    if len(queries) > 1:
+        raise bad_request(f"Give exactly one query; this request has {len(queries)}.")
+    format_param = form.get("format") or url.get("format")
+    if not queries:
+        if request.method == "POST":
+            raise bad_request("The POST has no query: send a query parameter.")
+        return _without_query(service, format_param)
+    if not queries[0].strip():
+        raise bad_request("The query is empty.")
+    query = QueryRequest(
+        queries[0],
+        default_graphs=_graphs("default-graph-uri", url, form),
+        named_graphs=_graphs("named-graph-uri", url, form),
+    )
+    return _answer(service, query, format_param)
+
+
+def _accept() -> str | None:
+    return request.headers.get("Accept")
+
+
+def _answer(service: QueryService, query: QueryRequest, format_param: str | None) -> Response:
+    try:
+        prepared = service.check(query)
+    except QueryError as error:
+        if neg.wants_html(_accept(), format_param):
+            return _page(sparql_page.PageState(query.text, query, error=error), error.status)
+        raise
+    media = neg.choose(prepared.form, _accept(), format_param)
+    if media is None:
+        raise ProtocolError(
+            406,
+            "Not Acceptable",
+            f"A {prepared.form.upper()} query cannot be answered in the requested format. "
+            + neg.describe_supported(prepared.form),
+        )
+    if media.is_html:
+        return _run_for_page(service, query, prepared.form)
+    # JSON and TSV are written by the engine's own serialiser (``engine.TsvResult``).
+    as_tsv = media.mime in (neg.SPARQL_JSON.mime, neg.JSON.mime, neg.TSV.mime)
+    result = service.execute(replace(query, as_tsv=as_tsv))
+    try:
+        body = serialize(result, media)
+    except SerializationError as error:
+        raise ProtocolError(406, "Not Acceptable", str(error)) from None
+    response = Response(body, mimetype=media.mime)
+    if isinstance(result, SelectResult | GraphResult | TsvResult) and result.truncated:
+        response.headers[MAX_ROWS_HEADER] = str(_max_rows(service, query))
+    return response
+
+
+def _max_rows(service: QueryService, query: QueryRequest) -> int:
+    limit = service.limits.max_rows
+    return min(query.max_rows, limit) if query.max_rows else limit
+
+
+def _run_for_page(service: QueryService, query: QueryRequest, form: neg.Form) -> Response:
+    max_rows = _max_rows(service, query)
+    try:
+        result = service.execute(query)
+    except QueryError as error:
+        return _page(sparql_page.PageState(query.text, query, form, error=error), error.status)
+    response = _page(sparql_page.PageState(query.text, query, form, result, max_rows=max_rows), 200)
+    if isinstance(result, SelectResult | GraphResult | TsvResult) and result.truncated:
+        response.headers[MAX_ROWS_HEADER] = str(max_rows)
+    return response
+
+
+def _page(state: sparql_page.PageState, status: int) -> Response:
+    html = sparql_page.render(
+        state,
+        endpoint=url_for("sparql.endpoint"),
+        absolute_endpoint=request.base_url,
+        queries=list(named_queries().values()),
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _without_query(service: QueryService, format_param: str | None) -> Response:
+    """No query: the HTML page for browsers, the Service Description for RDF clients."""
+    media = neg.choose("describe", _accept(), format_param)
+    if media is None:
+        raise bad_request(
+            "No query given: send ?query=… (or POST one). A GET without a query answers the "
+            "service description in an RDF format (text/turtle, application/n-triples, "
+            "application/ld+json, application/rdf+xml, application/trig, application/n-quads) "
+            "or the query page (text/html)."
+        )
+    if media.is_html:
+        return _page(sparql_page.PageState(), 200)
+    graph = service_description(request.base_url, service.graphs)
+    return Response(serialize_description(graph, media), mimetype=media.mime)
