@@ -1,38 +1,15 @@
-"""``malang-kg serve`` and ``malang-kg reload``: the production server (gunicorn) over a build.
+"""The production server: gunicorn over a build, with zero-downtime reloads.
 
-**Memory.** The app, and so the in-memory store, is loaded once in the master process before
-the workers fork (``preload_app``), so the workers share one copy of the data.
-
-**Zero-downtime reload.** ``malang-kg build`` writes a new build beside the served one and
-points ``STORE/current`` at it; the server goes on with the build it loaded. SIGHUP to the
-master (what ``malang-kg reload`` sends) switches it over. gunicorn's HUP reloads its
-configuration, forks a new set of workers and stops the old ones gracefully, but with
-``preload_app`` it keeps the loaded app; ``Server.reload`` drops it, so the master loads the
-current build into a new app (while the old workers go on answering), then forks the new workers
-from it. The old workers stop accepting connections and finish the requests they have (within
-``graceful_timeout``), on the old build; every new connection goes to a new worker, on the new
-build. Memory stays bounded: the master holds one store, each set of workers shares the store it
-was forked with, and the old copy is gone once the old workers are. Workers checking
-``STORE/current`` themselves would each load a private copy and re-fork their query processes
-mid-flight; recycling whole workers keeps one shared copy and never swaps an engine under a
-running request. A build that cannot be loaded leaves the server on its old build and says why.
-
-**Records.** The master keeps ``STORE/servers/<pid>.json`` (``store/servers.py``): the build new
-workers get and every build a worker still serves. Pruning keeps those builds; once the old
-workers are gone the master prunes what is no longer used (all but the newest ``KEEP_BUILDS``).
-
-**Shutdown.** On SIGTERM gunicorn closes the listeners and each worker finishes its in-flight
-requests within ``graceful_timeout`` (more than a query may run), then exits; its query processes
-die with it (``engine/workers.py``).
-
-**Metrics and logs.** Workers count in prometheus_client's multiprocess mode, in a temporary
-directory this command makes and removes; a worker that exits is marked dead. gunicorn's access
-log is off: the app writes one JSON line per request to standard error (``web/observe.py``).
+The app (and so the store, when it is held in memory) is loaded in the master before the workers
+fork, so they share one copy. SIGHUP (``malang-kg reload``) makes the master load the current
+build into a new app while the old workers go on answering, then fork new workers from it and
+stop the old ones gracefully; a build that cannot be loaded leaves the server as it was. The
+master records the builds its workers use in ``STORE/servers/<pid>.json`` (``store/servers.py``)
+so that pruning never deletes them. How it all fits is in ``docs/design.md``.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import math
 import os
@@ -49,10 +26,8 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 
-from malang_kg.cli import Subparsers, add_settings_flags, settings_from_args
 from malang_kg.config import Settings
 from malang_kg.pipeline.run import run_build
-from malang_kg.pipeline.sources import BuildError
 from malang_kg.store.builds import NoBuildError, current_build_dir, prune_old_builds
 from malang_kg.store.servers import (
     ServerRecord,
@@ -67,26 +42,6 @@ from malang_kg.store.servers import (
 from malang_kg.web import create_app, query_service
 from malang_kg.web.http import limits
 from malang_kg.web.observe.metrics import enable_multiprocess, mark_process_dead
-
-SERVE_FLAGS = (
-    "HOST",
-    "PORT",
-    "WORKERS",
-    "THREADS",
-    "STORE",
-    "BASE_IRI",
-    "DATA_DIR",
-    "KEEP_BUILDS",
-    "QUERY_TIMEOUT",
-    "MAX_ROWS",
-    "MAX_QUERY_BYTES",
-    "MAX_NESTING",
-    "QUERY_MEMORY_MB",
-    "CACHE_MB",
-    "SERVE_FROM",
-    "RATE_LIMIT",
-    "RATE_LIMIT_STORAGE",
-)
 
 # gthread hands a new connection to a request thread, which waits up to this long for the
 # request's first bytes before parking the connection in the poller. gunicorn hard-codes 5 s, so
@@ -245,13 +200,9 @@ def ensure_build(settings: Settings) -> None:
         run_build(settings)
 
 
-def _serve(args: argparse.Namespace) -> int:
-    settings = settings_from_args(args)
-    try:
-        ensure_build(settings)
-    except BuildError as error:
-        print(f"build failed: {error}", file=sys.stderr)
-        return 1
+def serve_forever(settings: Settings) -> int:
+    """Serve the current build (building first if there is none) until told to stop."""
+    ensure_build(settings)
     _remove_stale_metrics_dirs()
     metrics_dir = Path(tempfile.mkdtemp(prefix=f"{METRICS_DIR_PREFIX}{os.getpid()}-"))
     master = os.getpid()
@@ -299,9 +250,9 @@ def _remove_stale_metrics_dirs() -> None:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def _reload(args: argparse.Namespace) -> int:
-    settings = settings_from_args(args)
-    store = settings.store
+def reload_servers(store: Path, timeout: float) -> int:
+    """Switch every server running over ``store`` to the current build and wait (up to
+    ``timeout`` s) until each serves it alone; the exit status."""
     try:
         target = current_build_dir(store).name
     except NoBuildError as error:
@@ -315,7 +266,7 @@ def _reload(args: argparse.Namespace) -> int:
     for server in servers:
         os.kill(server.pid, signal.SIGHUP)
         print(f"server {server.pid} ({server.url}): switching to build {target}", file=sys.stderr)
-    return _wait_for_reloads(store, before, args.timeout)
+    return _wait_for_reloads(store, before, timeout)
 
 
 def _wait_for_reloads(store: Path, before: dict[int, int], timeout: float) -> int:
@@ -346,31 +297,3 @@ def _wait_for_reloads(store: Path, before: dict[int, int], timeout: float) -> in
         print(f"reload: no answer in {timeout:g} s from server(s) {sorted(pending)}")
         return 1
     return status
-
-
-def register(subparsers: Subparsers) -> None:
-    parser = subparsers.add_parser(
-        "serve",
-        help="serve the current build over HTTP with gunicorn (building first if there is none)",
-        description="Serve the current build with gunicorn's worker processes. SIGHUP (or "
-        "`malang-kg reload`) switches to the current build without dropping a request; "
-        "SIGTERM stops after the requests in flight.",
-    )
-    add_settings_flags(parser, *SERVE_FLAGS)
-    parser.set_defaults(handler=_serve)
-
-    reload = subparsers.add_parser(
-        "reload",
-        help="switch the running server(s) over STORE to the current build, without downtime",
-        description="Send SIGHUP to every `malang-kg serve` running over STORE (found in "
-        "STORE/servers/) and wait until each serves the current build only: requests in flight "
-        "finish on the old build, new ones get the new build.",
-    )
-    add_settings_flags(reload, "STORE")
-    reload.add_argument(
-        "--timeout",
-        type=float,
-        default=120.0,
-        help="seconds to wait for the servers to finish switching (0: do not wait)",
-    )
-    reload.set_defaults(handler=_reload)

@@ -13,11 +13,8 @@ Nothing here is a fact: every IRI lies under ``{BASE}id/synthetic/``, every labe
 is deterministic: the same seed and size give byte-identical files.
 """
 
-import argparse
-import sys
 from pathlib import Path
 
-from malang_kg.cli import Subparsers
 from malang_kg.config import REPOSITORY_ROOT
 from synthetic.releases import write_release, write_shared
 from synthetic.turtle import Turtle, load_kelurahan
@@ -58,35 +55,3 @@ def generate(
         counts[name] = out.triples
         total += out.triples
     return counts
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of triples, got {text}")
-    return value
-
-
-def _command(args: argparse.Namespace) -> int:
-    try:
-        counts = generate(Path(args.out), args.triples, args.seed)
-    except SynthError as error:
-        print(f"synth failed: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {sum(counts.values())} triples in {len(counts)} files to {args.out}")
-    return 0
-
-
-def register(subparsers: Subparsers) -> None:
-    parser = subparsers.add_parser(
-        "synth",
-        help="write a synthetic dataset of about N triples, shaped like the real data",
-        description="Write Turtle files of synthetic press releases, awards, organisations, "
-        "people, claims and quotations (all under {BASE}id/synthetic/, labelled as synthetic) "
-        "that conform to the shapes; build with MALANG_KG_DATA_DIR=OUT. The same seed gives "
-        "the same files.",
-    )
-    parser.add_argument("--triples", type=_positive, required=True, metavar="N")
-    parser.add_argument("--out", required=True, metavar="DIR", help="an empty or new directory")
-    parser.add_argument("--seed", type=int, default=0, metavar="S")
-    parser.set_defaults(handler=_command)

@@ -6,6 +6,7 @@ build in memory; ``app``/``client`` are the Flask app over it, made by ``create_
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,6 +50,11 @@ def source_file(*parts: str) -> Path:
     path = SOURCES.joinpath(*parts)
     assert path.is_file(), f"{path} is missing from the repository"
     return path
+
+
+def settings_with(**values: object) -> Settings:
+    """The default settings (no environment) with some fields replaced, e.g. ``max_rows=5``."""
+    return dataclasses.replace(load_settings(environ={}), **values)  # type: ignore[arg-type]
 
 
 def settings_for(store: Path, **overrides: str) -> Settings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from malang_kg.config import Settings
-from malang_kg.engine.service import Limits, QueryService
+from malang_kg.engine.service import QueryService
 from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app
 from tests.conftest import ID, ROOT, settings_for
@@ -286,7 +287,7 @@ def test_unacceptable_media_type_is_406(client: FlaskClient) -> None:
 
 
 def test_truncated_results_say_so(built: tuple[Settings, Manifest], engine: QueryService) -> None:
-    limited = QueryService(engine.backend, Limits(max_rows=5), engine.base_iri)
+    limited = QueryService(engine.backend, replace(engine.settings, max_rows=5))
     app: Flask = create_app(built[0], engine=limited)
     client = app.test_client()
     response = client.get("/api/queries/subdistricts")

@@ -5,16 +5,16 @@ from __future__ import annotations
 import multiprocessing
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
 from malang_kg.engine import AskResult, QueryRequest, QueryResult, SelectResult, Term
 from malang_kg.engine.cache import CacheKey, ResultCache, result_size
-from malang_kg.engine.embedded import Job
 from malang_kg.engine.errors import QueryError, QueryTimeout
-from malang_kg.engine.service import Limits, QueryService
-from tests.conftest import ID
+from malang_kg.engine.job import Job
+from malang_kg.engine.service import QueryService
+from tests.conftest import ID, settings_with
 
 GRAPH_A = "https://example.org/graph/a"
 GRAPH_B = "https://example.org/graph/b"
@@ -45,7 +45,7 @@ class CountingBackend:
 
 
 def service(backend: CountingBackend, cache_mb: int = 1) -> QueryService:
-    return QueryService(backend, Limits(cache_mb=cache_mb))
+    return QueryService(backend, settings_with(cache_mb=cache_mb))
 
 
 def key(text: str = QUERY, build_id: str = "b", **bindings: Term) -> CacheKey:
@@ -158,33 +158,33 @@ def test_eviction_by_size_drops_the_least_recently_used() -> None:
     entry = result_size(one) + key("q0").size()
     cache = ResultCache(entry * 4 + entry // 2)  # room for four
     for index in range(4):
-        assert cache.put(key(f"q{index}"), one)
-    assert cache.get(key("q0")) is one  # q0 is now the most recently used
-    assert cache.put(key("q4"), one)
+        assert cache.put_answer(key(f"q{index}"), one)
+    assert cache.get_answer(key("q0")) is one  # q0 is now the most recently used
+    assert cache.put_answer(key("q4"), one)
     assert len(cache) == 4
     assert cache.evictions == 1
-    assert cache.get(key("q1")) is None  # the least recently used went
-    assert all(cache.get(key(name)) is one for name in ("q0", "q2", "q3", "q4"))
+    assert cache.get_answer(key("q1")) is None  # the least recently used went
+    assert all(cache.get_answer(key(name)) is one for name in ("q0", "q2", "q3", "q4"))
     assert cache.size <= cache.max_bytes
 
 
 def test_an_answer_larger_than_a_quarter_of_the_cache_is_not_kept() -> None:
     cache = ResultCache(100_000)
-    cache.put(key("small"), rows(1))
-    assert not cache.put(key("huge"), rows(1000))
-    assert cache.get(key("huge")) is None
-    assert cache.get(key("small")) is not None
+    cache.put_answer(key("small"), rows(1))
+    assert not cache.put_answer(key("huge"), rows(1000))
+    assert cache.get_answer(key("huge")) is None
+    assert cache.get_answer(key("small")) is not None
 
 
 def test_replacing_an_entry_keeps_the_size_right() -> None:
     cache = ResultCache(1_000_000)
-    cache.put(key(), rows(10))
-    cache.put(key(), rows(20))
+    cache.put_answer(key(), rows(10))
+    cache.put_answer(key(), rows(20))
     assert len(cache) == 1
     assert cache.size == result_size(rows(20)) + key().size()
     cache.clear()
     assert (len(cache), cache.size) == (0, 0)
-    assert cache.stats()["max_bytes"] == 1_000_000
+    assert cache.stats()["max_size"] == 1_000_000
 
 
 def test_concurrent_use_keeps_the_cache_consistent() -> None:
@@ -199,10 +199,10 @@ def test_concurrent_use_keeps_the_cache_consistent() -> None:
         try:
             for _ in range(2000):
                 index = chance.randrange(40)
-                found = cache.get(keys[index])
+                found = cache.get_answer(keys[index])
                 gets[worker] += 1
                 if found is None:
-                    cache.put(keys[index], results[index])
+                    cache.put_answer(keys[index], results[index])
                 else:
                     assert found is results[index]
         except BaseException as error:  # pragma: no cover - reported below
@@ -217,7 +217,9 @@ def test_concurrent_use_keeps_the_cache_consistent() -> None:
     assert cache.hits + cache.misses == sum(gets) == 16_000
     assert cache.hits > 0 and cache.evictions > 0
     assert cache.size <= cache.max_bytes
-    assert cache.size == sum(result_size(results[keys.index(k)]) + k.size() for k in cache._entries)
+    assert cache.size == sum(
+        result_size(results[keys.index(k)]) + k.size() for k in cache.answer_keys()
+    )
 
 
 def test_concurrent_queries_through_the_service() -> None:
@@ -241,14 +243,14 @@ def test_concurrent_queries_through_the_service() -> None:
 
 
 def _use_after_fork(cache: ResultCache) -> None:
-    cache.put(key("child"), rows(1))
-    raise SystemExit(0 if cache.get(key("child")) is not None and cache.hits == 1 else 1)
+    cache.put_answer(key("child"), rows(1))
+    raise SystemExit(0 if cache.get_answer(key("child")) is not None and cache.hits == 1 else 1)
 
 
 def test_a_forked_child_gets_a_lock_and_counters_of_its_own() -> None:
     cache = ResultCache(1_000_000)
-    cache.put(key("parent"), rows(1))
-    cache.get(key("parent"))
+    cache.put_answer(key("parent"), rows(1))
+    cache.get_answer(key("parent"))
     child = multiprocessing.get_context("fork").Process(target=_use_after_fork, args=(cache,))
     with cache._lock:  # held by this thread while the child forks: the child must not wait
         child.start()
@@ -260,7 +262,7 @@ def test_a_forked_child_gets_a_lock_and_counters_of_its_own() -> None:
 
 
 def test_the_real_engine_caches_pages_queries(engine: QueryService) -> None:
-    cached = QueryService(engine.backend, Limits(cache_mb=8), engine.base_iri)
+    cached = QueryService(engine.backend, replace(engine.settings, cache_mb=8))
     ask = f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}"
     assert cached.ask(ask) is True
     assert cached.ask(ask) is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -16,7 +17,7 @@ from malang_kg.engine.errors import (
     QueryTimeout,
 )
 from malang_kg.engine.oxterms import select_from_tsv
-from malang_kg.engine.service import Limits, QueryService
+from malang_kg.engine.service import QueryService
 from malang_kg.store.builds import Manifest
 from tests.conftest import BASE, ID
 
@@ -28,7 +29,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 @pytest.fixture
 def tight(engine: QueryService) -> QueryService:
     """The same backend with a 1 s limit, 5 rows and 128 MiB per query."""
-    return QueryService(engine.backend, Limits(timeout=1.0, max_rows=5, memory_mb=128))
+    return QueryService(engine.backend, replace(engine.settings, query_timeout=1.0, max_rows=5))
 
 
 def _count(result: object) -> int:
@@ -154,7 +155,7 @@ def test_the_store_on_disk_answers_as_the_one_in_memory(
     assert isinstance(memory, EmbeddedBackend) and memory.in_memory  # the real data is small
     disk = EmbeddedBackend(memory.build_dir, serve_from="disk")
     assert not disk.in_memory and disk.graphs == memory.graphs
-    on_disk = QueryService(disk, engine.limits)
+    on_disk = QueryService(disk, engine.settings)
     assert _count(on_disk.execute(QueryRequest(COUNT))) == engine.triples
     query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
     bound = {"s": Term.uri(f"{ID}kelurahan/samaan")}

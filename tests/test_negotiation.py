@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from malang_kg.engine.tokens import QueryForm as Form
 from malang_kg.formats import media as neg
-from malang_kg.formats.media import Form
+from malang_kg.formats import negotiation
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 CHROME = (
@@ -98,7 +99,7 @@ MATRIX: list[tuple[Form, str | None, str | None, str | None]] = [
 def test_choose(
     form: Form, accept: str | None, format_param: str | None, expected: str | None
 ) -> None:
-    media = neg.choose(form, accept, format_param)
+    media = negotiation.choose(form, accept, format_param)
     assert (media.mime if media else None) == expected
 
 
@@ -149,8 +150,8 @@ def test_format_iris_are_w3c_format_iris() -> None:
     assert neg.HTML.format_iri is None and neg.JSON.format_iri is None
 
 
-def test_describe_supported_lists_types_and_names() -> None:
-    text = neg.describe_supported("select")
+def test_supported_sentence_lists_types_and_names() -> None:
+    text = neg.supported_sentence("select")
     assert "application/sparql-results+json" in text and "text/csv" in text and "tsv" in text
 
 
@@ -159,4 +160,4 @@ def test_describe_supported_lists_types_and_names() -> None:
     [(BROWSER, True), (CHROME, True), (None, False), ("*/*", False), ("application/json", False)],
 )
 def test_wants_html(accept: str | None, expected: bool) -> None:
-    assert neg.wants_html(accept) is expected
+    assert negotiation.wants_html(accept) is expected

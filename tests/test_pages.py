@@ -292,7 +292,8 @@ def test_no_path_redirects_off_the_origin(client: FlaskClient, url: str, accept:
 
 
 def test_locations_are_built_as_absolute_paths() -> None:
-    from malang_kg.web.http.caching import local, see_other
+    from malang_kg.iris import local_path as local
+    from malang_kg.web.http.caching import see_other
 
     assert local("page", "kelurahan/samaan", query="lang=en") == "/page/kelurahan/samaan?lang=en"
     assert local("\\evil.example") == "/%5Cevil.example"

@@ -7,9 +7,10 @@ import pyoxigraph as ox
 import pytest
 
 from malang_kg.engine import Term
-from malang_kg.engine.bindings import bind_values, term_text, tokenize, with_base
+from malang_kg.engine.bindings import bind_values, term_text, with_base
 from malang_kg.engine.errors import QueryError
 from malang_kg.engine.oxterms import to_oxigraph
+from malang_kg.engine.tokens import tokenize
 
 EX = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

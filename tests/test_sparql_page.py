@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -11,7 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from malang_kg.config import Settings
-from malang_kg.engine.service import Limits, QueryService
+from malang_kg.engine.service import QueryService
 from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app
 from tests.test_sparql import ASK, BROWSER, CONSTRUCT, SELECT, bindings, get
@@ -113,7 +114,7 @@ def test_page_shows_query_errors_with_status(client: FlaskClient) -> None:
 
 
 def test_row_limit_header_and_note(built: tuple[Settings, Manifest], engine: QueryService) -> None:
-    limited = QueryService(engine.backend, Limits(max_rows=5))
+    limited = QueryService(engine.backend, replace(engine.settings, max_rows=5))
     app = create_app(built[0], engine=limited)
     client = app.test_client()
     response = get(client, SELECT)

@@ -20,9 +20,7 @@ the search page and, later, a reconciliation service share one matching rule:
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -269,15 +267,6 @@ def most_specific(types: Iterable[str], supers: dict[str, set[str]]) -> tuple[st
     return tuple(sorted(chosen - implied))
 
 
-_INDEXES: weakref.WeakKeyDictionary[QueryService, SearchIndex] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
 def index_for(engine: QueryService, base_iri: str) -> SearchIndex:
-    """The index of the engine's current build, loaded on first use and again after a new build."""
-    with _LOCK:
-        index = _INDEXES.get(engine)
-        if index is None or (index.build_id, index.base_iri) != (engine.build_id, base_iri):
-            index = SearchIndex.load(engine, base_iri)
-            _INDEXES[engine] = index
-        return index
+    """The index of the engine's current build, loaded once per build."""
+    return engine.memoised(("search-index", base_iri), lambda: SearchIndex.load(engine, base_iri))

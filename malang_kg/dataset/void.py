@@ -12,8 +12,6 @@ the distinct subjects under ``void:uriSpace``. The counts are computed once per 
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -132,18 +130,11 @@ def count_statistics(engine: QueryService, base_iri: str) -> Statistics:
     )
 
 
-_CACHE: weakref.WeakKeyDictionary[QueryService, Statistics] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
 def statistics_for(engine: QueryService, base_iri: str) -> Statistics:
     """The statistics of the engine's current build, counted once per build."""
-    with _LOCK:
-        cached = _CACHE.get(engine)
-        if cached is None or cached.build_id != engine.build_id:
-            cached = count_statistics(engine, base_iri)
-            _CACHE[engine] = cached
-        return cached
+    return engine.memoised(
+        ("void-statistics", base_iri), lambda: count_statistics(engine, base_iri)
+    )
 
 
 # --- The graph -----------------------------------------------------------------------------------

@@ -21,47 +21,15 @@ bindings are refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from malang_kg.engine import Term
 from malang_kg.engine.errors import QueryError, QuerySyntaxError
-from malang_kg.engine.guard import _TOKEN, FORMS, QueryForm
 from malang_kg.engine.oxterms import to_oxigraph
+from malang_kg.engine.tokens import Token, query_form, tokenize
 
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-    def is_word(self, word: str) -> bool:
-        return self.kind == "word" and self.text.upper() == word
-
-    def is_open_brace(self) -> bool:
-        return self.kind == "open" and self.text == "{"
-
-
-def tokenize(text: str) -> list[Token]:
-    """The guard's tokens (strings, IRIs and comments set apart) with their positions."""
-    found = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            found.append(Token(kind, match.group(), match.start(), match.end()))
-    return found
-
-
-def query_form(found: list[Token]) -> QueryForm:
-    for token in found:
-        if token.kind == "word" and token.text.upper() in FORMS:
-            return FORMS[token.text.upper()]
-    raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
 def term_text(term: Term) -> str:

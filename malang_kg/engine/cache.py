@@ -1,19 +1,17 @@
-"""A result cache for repeated queries, per serving process.
+"""Per-build caches: one mechanism (``BuildCache``, an LRU of cachetools) for query answers and
+for anything else derived from a build.
 
-Every query, from the SPARQL endpoint, the pages, the named-query API and the dataset description,
-goes through ``QueryService.execute``, which looks here first. An answer is kept under everything
-that decides it: the build (a new build means new keys, so nothing is ever stale), the query text
-as the guard passed it, the bindings, the dataset (protocol default and named graphs, and whether
-the default graph is the union), the base IRI, the row limit and whether TSV was asked for.
-Errors and timeouts are never kept: they raise before anything is stored. The first answer of a
-new build empties the cache of the old build's answers, which no request would ask for again.
+Everything held belongs to one build: the first value put for a new build empties the cache, so
+nothing is ever stale and nothing of an old build lingers. Each serving process has its own
+caches (a worker forked from the master starts with the master's entries, fresh counters and a
+fresh lock); one lock guards each, so the request threads of a worker share it.
 
-The cache is bounded by the approximate size of what it holds (the lengths of the values of the
-results' terms plus a fixed overhead per term, row and entry) and evicts the least recently used
-answers first; an answer larger than a quarter of the cache is not kept at all, so one huge
-result cannot flush everything else. Each gunicorn worker has its own cache (no cross-process
-sharing): a worker forked from the master starts with the master's entries, fresh counters and a
-fresh lock. One lock guards the cache, so the request threads of a worker may share it.
+- ``ResultCache``: the answers of ``QueryService.execute``, keyed by everything that decides an
+  answer (``CacheKey``) and bounded by their approximate size in bytes; an answer larger than a
+  quarter of the cache is not kept, so one huge result cannot flush everything else. Errors and
+  timeouts are never kept: they raise before anything is stored.
+- ``Memo``: values computed once per build (the search index, the description's counts, the
+  OpenAPI columns…), bounded by their number.
 """
 
 from __future__ import annotations
@@ -21,18 +19,136 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term, TsvResult
-from malang_kg.engine.embedded import Job
+from cachetools import LRUCache
+
+from malang_kg.engine.job import Job
+from malang_kg.engine.types import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    Term,
+    TsvResult,
+)
+
+V = TypeVar("V")
+T = TypeVar("T")
 
 # Approximate bytes of Python object overhead, on top of the characters of the values.
 TERM_OVERHEAD = 100  # the Term tuple and its value string
 ROW_OVERHEAD = 200  # a row's dict
 ENTRY_OVERHEAD = 500  # the result object, the key tuple, the LRU's links
-LARGEST_SHARE = 4  # an answer may take at most 1/LARGEST_SHARE of the cache
+LARGEST_SHARE = 4  # an answer may take at most 1/LARGEST_SHARE of the result cache
+MEMO_ENTRIES = 256
+
+
+class _Counted(LRUCache[Hashable, tuple[Any, int]]):
+    """cachetools' LRU, counting what it evicts to make room."""
+
+    evictions = 0
+
+    def popitem(self) -> tuple[Hashable, tuple[Any, int]]:
+        self.evictions += 1
+        return super().popitem()
+
+
+class BuildCache(Generic[V]):
+    """A thread-safe LRU of values of one build at a time, bounded by the sum of their sizes
+    (``size`` of each, 1 by default). ``hits``, ``misses``, ``evictions``, ``size`` and
+    ``len()`` tell how it does; a cache of ``max_size`` 0 keeps nothing (and counts nothing)."""
+
+    def __init__(self, max_size: int, largest: int | None = None) -> None:
+        if max_size < 0:
+            raise ValueError("max_size must be at least 0")
+        self.max_size = max_size
+        self.largest = max_size if largest is None else largest
+        self._entries = self._new_entries()
+        self._lock = threading.Lock()
+        self._build: str | None = None
+        self.hits = self.misses = 0
+        reference = weakref.ref(self)
+
+        def after_fork() -> None:
+            cache = reference()
+            if cache is not None:
+                cache._forked()
+
+        os.register_at_fork(after_in_child=after_fork)
+
+    def _new_entries(self, evictions: int = 0) -> _Counted:
+        entries = _Counted(max(1, self.max_size), getsizeof=lambda entry: entry[1])
+        entries.evictions = evictions
+        return entries
+
+    def _forked(self) -> None:
+        """In a freshly forked child: a new lock (the parent's may have been held by a thread
+        that does not exist here) and counters of its own."""
+        self._lock = threading.Lock()
+        self.hits = self.misses = self._entries.evictions = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_size > 0
+
+    @property
+    def evictions(self) -> int:
+        return self._entries.evictions
+
+    @property
+    def size(self) -> int:
+        return int(self._entries.currsize)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, build_id: str, key: Hashable) -> V | None:
+        if not self.enabled:
+            return None
+        with self._lock:
+            entry = self._entries.get((build_id, key)) if build_id == self._build else None
+            if entry is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            value: V = entry[0]
+            return value
+
+    def put(self, build_id: str, key: Hashable, value: V, size: int = 1) -> bool:
+        """Keep ``value``, evicting the least recently used as needed; False if it is too large
+        to keep."""
+        if not self.enabled or size > self.largest:
+            return False
+        with self._lock:
+            if build_id != self._build:  # a new build: the old one's values go at once
+                self._entries = self._new_entries(self.evictions)
+                self._build = build_id
+            self._entries[(build_id, key)] = (value, size)
+        return True
+
+    def keys(self) -> list[Hashable]:
+        """The keys held, least recently used first."""
+        with self._lock:
+            return [entry[1] for entry in self._entries if isinstance(entry, tuple)]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries = self._new_entries(self.evictions)
+
+    def stats(self) -> dict[str, int]:
+        """The counters, for metrics: hits, misses, evictions, entries, size, max_size."""
+        with self._lock:
+            return {
+                "hits": self.hits,
+                "misses": self.misses,
+                "evictions": self.evictions,
+                "entries": len(self._entries),
+                "size": self.size,
+                "max_size": self.max_size,
+            }
 
 
 @dataclass(frozen=True)
@@ -98,94 +214,52 @@ def result_size(result: QueryResult) -> int:
     raise TypeError(f"not a query result: {type(result).__name__}")
 
 
-class ResultCache:
-    """A thread-safe LRU of query answers bounded by their approximate total size in bytes.
-
-    ``hits``, ``misses``, ``evictions``, ``size`` (bytes) and ``len()`` tell how it does; a cache
-    of ``max_bytes`` 0 keeps nothing (and counts nothing)."""
+class ResultCache(BuildCache[QueryResult]):
+    """Query answers, bounded by their approximate size in bytes (``max_bytes``)."""
 
     def __init__(self, max_bytes: int) -> None:
-        if max_bytes < 0:
-            raise ValueError("max_bytes must be at least 0")
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[CacheKey, tuple[QueryResult, int]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.size = 0
-        self.hits = 0
-        self.misses = 0
-        self.evictions = 0
-        self._build: str | None = None  # the build of the entries held
-        reference = weakref.ref(self)
-
-        def after_fork() -> None:
-            cache = reference()
-            if cache is not None:
-                cache._forked()
-
-        os.register_at_fork(after_in_child=after_fork)
+        super().__init__(max_bytes, largest=max_bytes // LARGEST_SHARE)
 
     @property
-    def enabled(self) -> bool:
-        return self.max_bytes > 0
+    def max_bytes(self) -> int:
+        return self.max_size
+
+    def answer_keys(self) -> list[CacheKey]:
+        return [key for key in self.keys() if isinstance(key, CacheKey)]
+
+    def get_answer(self, key: CacheKey) -> QueryResult | None:
+        return self.get(key.build_id, key)
+
+    def put_answer(self, key: CacheKey, result: QueryResult) -> bool:
+        return self.put(key.build_id, key, result, result_size(result) + key.size())
+
+
+class Memo(BuildCache[Any]):
+    """Values computed once per build and key (``get_or_compute``), at most ``entries``."""
+
+    def __init__(self, entries: int = MEMO_ENTRIES) -> None:
+        super().__init__(entries)
+        self._computing: dict[Hashable, threading.Lock] = {}
+        self._computing_lock = threading.Lock()
 
     def _forked(self) -> None:
-        """In a freshly forked child: a new lock (the parent's may have been held by a thread
-        that does not exist here) and counters of its own."""
-        self._lock = threading.Lock()
-        self.hits = self.misses = self.evictions = 0
+        super()._forked()
+        self._computing = {}
+        self._computing_lock = threading.Lock()
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def get(self, key: CacheKey) -> QueryResult | None:
-        if not self.enabled:
-            return None
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return entry[0]
-
-    def put(self, key: CacheKey, result: QueryResult) -> bool:
-        """Keep ``result`` under ``key``, evicting the least recently used answers as needed;
-        False if it is too large to keep."""
-        if not self.enabled:
-            return False
-        size = result_size(result) + key.size()
-        if size > self.max_bytes // LARGEST_SHARE:
-            return False
-        with self._lock:
-            if key.build_id != self._build:  # a new build: the old one's answers go at once
-                self._entries.clear()
-                self.size = 0
-                self._build = key.build_id
-            previous = self._entries.pop(key, None)
-            if previous is not None:
-                self.size -= previous[1]
-            self._entries[key] = (result, size)
-            self.size += size
-            while self.size > self.max_bytes:
-                _, (_, evicted) = self._entries.popitem(last=False)
-                self.size -= evicted
-                self.evictions += 1
-        return True
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.size = 0
-
-    def stats(self) -> dict[str, int]:
-        """The counters, for metrics: hits, misses, evictions, entries, bytes, max_bytes."""
-        with self._lock:
-            return {
-                "hits": self.hits,
-                "misses": self.misses,
-                "evictions": self.evictions,
-                "entries": len(self._entries),
-                "bytes": self.size,
-                "max_bytes": self.max_bytes,
-            }
+    def get_or_compute(self, build_id: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value of ``key`` for ``build_id``; computed by one thread at a time, the others
+        waiting for it rather than computing it again."""
+        found: T | None = self.get(build_id, key)
+        if found is not None:
+            return found
+        with self._computing_lock:
+            lock = self._computing.setdefault((build_id, key), threading.Lock())
+        with lock:
+            found = self.get(build_id, key)
+            if found is None:
+                found = compute()
+                self.put(build_id, key, found)
+        with self._computing_lock:
+            self._computing.pop((build_id, key), None)
+        return found

@@ -20,9 +20,7 @@ unless the query or the request names its own dataset.
 from __future__ import annotations
 
 import os
-import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,11 +30,11 @@ from malang_kg.engine import (
     GraphResult,
     QueryResult,
     SelectResult,
-    Term,
     TsvResult,
 )
 from malang_kg.engine.bindings import bind_values
-from malang_kg.engine.errors import QueryError, QuerySyntaxError
+from malang_kg.engine.errors import QueryError, syntax_error
+from malang_kg.engine.job import Job
 from malang_kg.engine.oxterms import collect_rows, collect_triples, tsv_lines
 from malang_kg.engine.workers import QueryPool
 from malang_kg.store.builds import (
@@ -58,33 +56,6 @@ def serves_from_memory(serve_from: str, quads: int) -> bool:
     return serve_from == "memory"
 
 
-@dataclass(frozen=True)
-class Job:
-    """What a query process needs to answer one query (picklable)."""
-
-    text: str
-    bindings: dict[str, Term]
-    default_graphs: tuple[str, ...] | None
-    named_graphs: tuple[str, ...] | None
-    union_default_graph: bool
-    max_rows: int
-    base_iri: str | None = None  # relative IRIs in the query resolve against it
-    as_tsv: bool = False  # answer a SELECT as a TsvResult
-
-
-_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
-
-
-def describe_syntax_error(error: SyntaxError) -> str:
-    """Oxigraph's parser says ``error at LINE:COLUMN: WHAT``; say it in plain words."""
-    text = str(error).strip()
-    match = _POSITION.match(text)
-    if match:
-        line, column, what = match.groups()
-        return f"syntax error at line {line}, column {column}: {what.strip()[:300]}"
-    return f"syntax error: {text[:300]}"
-
-
 def answer(store: ox.Store, job: Job) -> QueryResult:
     """Run one job on ``store`` (inside a query process).
 
@@ -103,7 +74,7 @@ def answer(store: ox.Store, job: Job) -> QueryResult:
     try:
         result = store.query(bind_values(job.text, job.bindings), **options)  # type: ignore[arg-type]
     except SyntaxError as error:
-        raise QuerySyntaxError(describe_syntax_error(error)) from None
+        raise syntax_error(error) from None
     except (ValueError, RuntimeError) as error:
         raise QueryError(f"the query cannot be run: {str(error)[:300]}") from None
     if isinstance(result, ox.QueryBoolean):

@@ -1,29 +1,67 @@
-"""Why a query was not answered, each with the HTTP status it means. The web layer maps these in
+"""Why a query was not answered: one exception per case, each with its HTTP status and, for a
+refusal, a typed ``reason`` that metrics and logs use. The web layer maps them to responses in
 one place; their messages are written for the client and never carry engine internals."""
 
 from __future__ import annotations
+
+import re
+from typing import Literal
+
+Reason = Literal[
+    "service",
+    "load",
+    "update",
+    "nesting",
+    "too-large",
+    "syntax",
+    "unknown-graph",
+    "encoding",
+    "media-type",
+    "not-acceptable",
+    "invalid",
+]
+REASONS: tuple[Reason, ...] = (
+    "service",
+    "load",
+    "update",
+    "nesting",
+    "too-large",
+    "syntax",
+    "unknown-graph",
+    "encoding",
+    "media-type",
+    "not-acceptable",
+    "invalid",
+)
 
 
 class QueryError(Exception):
     status = 400
     title = "Bad Request"
+    reason: Reason = "invalid"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, reason: Reason | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if reason is not None:
+            self.reason = reason
 
 
 class QueryRejected(QueryError):
-    """The guard refused the query (forbidden operation, nesting, unknown graph, bad encoding)."""
+    """The guard refused the query (forbidden operation, nesting, unknown graph, bad encoding);
+    ``reason`` says which."""
 
 
 class QuerySyntaxError(QueryError):
     """The query does not parse; the message says where."""
 
+    reason: Reason = "syntax"
+
 
 class QueryTooLarge(QueryError):
     status = 413
     title = "Payload Too Large"
+    reason: Reason = "too-large"
 
 
 class QueryTimeout(QueryError):
@@ -63,3 +101,18 @@ class BackendTimeout(QueryError):
 
     status = 504
     title = "Gateway Timeout"
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def syntax_error(error: SyntaxError) -> QuerySyntaxError:
+    """Oxigraph's parser says ``error at LINE:COLUMN: WHAT``; say it in plain words."""
+    text = str(error).strip()
+    match = _POSITION.match(text)
+    if match:
+        line, column, what = match.groups()
+        return QuerySyntaxError(
+            f"syntax error at line {line}, column {column}: {what.strip()[:300]}"
+        )
+    return QuerySyntaxError(f"syntax error: {text[:300]}")

@@ -1,39 +1,21 @@
 """``QueryService``: the one path every query takes, from the SPARQL endpoint, the pages, the
-named queries and the dataset description alike: guard first, then the result cache
-(``engine/cache.py``), then the backend, within limits."""
+named queries and the dataset description alike: the guard, then the result cache, then the
+backend, within the limits of the settings. It also keeps what is derived from one build (the
+search index, the description's counts…) in a per-build memo, so nothing is computed twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Hashable
+from typing import Protocol, TypeVar
 
 from malang_kg.config import Settings
-from malang_kg.engine import AskResult, QueryRequest, QueryResult, SelectResult, Term
-from malang_kg.engine.cache import CacheKey, ResultCache
-from malang_kg.engine.embedded import Job
+from malang_kg.engine.cache import CacheKey, Memo, ResultCache
 from malang_kg.engine.errors import QueryError, QueryRejected
 from malang_kg.engine.guard import Prepared, check
+from malang_kg.engine.job import Job
+from malang_kg.engine.types import AskResult, QueryRequest, QueryResult, SelectResult, Term
 
-
-@dataclass(frozen=True)
-class Limits:
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    max_query_bytes: int = 65_536
-    max_nesting: int = 64
-    memory_mb: int = 1024
-    cache_mb: int = 64  # the result cache of each serving process; 0: no cache
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Limits:
-        return cls(
-            timeout=settings.query_timeout,
-            max_rows=settings.max_rows,
-            max_query_bytes=settings.max_query_bytes,
-            max_nesting=settings.max_nesting,
-            memory_mb=settings.query_memory_mb,
-            cache_mb=settings.cache_mb,
-        )
+T = TypeVar("T")
 
 
 class Backend(Protocol):
@@ -50,11 +32,12 @@ class Backend(Protocol):
 
 
 class QueryService:
-    def __init__(self, backend: Backend, limits: Limits, base_iri: str | None = None) -> None:
+    def __init__(self, backend: Backend, settings: Settings) -> None:
         self.backend = backend
-        self.limits = limits
-        self.base_iri = base_iri  # relative IRIs in queries resolve against the dataset's base
-        self.cache = ResultCache(limits.cache_mb * 2**20)
+        self.settings = settings
+        self.base_iri = settings.base_iri  # relative IRIs in queries resolve against it
+        self.cache = ResultCache(settings.cache_mb * 2**20)
+        self.memo = Memo()
 
     @property
     def build_id(self) -> str:
@@ -73,40 +56,46 @@ class QueryService:
         if unknown:
             raise QueryRejected(
                 f"{where} <{unknown[0]}> is not a graph of this dataset (nothing is ever fetched); "
-                f"its graphs are: {', '.join(f'<{g}>' for g in self.graphs)}"
+                f"its graphs are: {', '.join(f'<{g}>' for g in self.graphs)}",
+                reason="unknown-graph",
             )
 
     def check(self, request: QueryRequest) -> Prepared:
         """The guard alone: raises QueryError if the query may not run."""
-        prepared = check(
-            request.text, self.limits.max_query_bytes, self.limits.max_nesting, self.base_iri
-        )
+        limits = self.settings
+        prepared = check(request.text, limits.max_query_bytes, limits.max_nesting, self.base_iri)
         self._check_graphs("FROM", prepared.from_graphs)
         self._check_graphs("FROM NAMED", prepared.from_named_graphs)
         self._check_graphs("default-graph-uri", request.default_graphs)
         self._check_graphs("named-graph-uri", request.named_graphs)
         return prepared
 
-    def execute(self, request: QueryRequest) -> QueryResult:
-        prepared = self.check(request)
-        max_rows = min(request.max_rows or self.limits.max_rows, self.limits.max_rows)
-        timeout = min(request.timeout or self.limits.timeout, self.limits.timeout)
+    def max_rows(self, request: QueryRequest) -> int:
+        """The row limit of ``request``: its own, if any, within the service's."""
+        limit = self.settings.max_rows
+        return min(request.max_rows, limit) if request.max_rows else limit
+
+    def execute(self, request: QueryRequest, prepared: Prepared | None = None) -> QueryResult:
+        """Answer ``request``; ``prepared`` is what ``check`` made of it, if it was checked."""
+        prepared = prepared or self.check(request)
+        limit = self.settings.query_timeout
         job = Job(
             text=prepared.text,
             bindings=dict(request.bindings),
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,
             union_default_graph=not prepared.names_a_dataset,
-            max_rows=max_rows,
+            max_rows=self.max_rows(request),
             base_iri=self.base_iri,
             as_tsv=request.as_tsv and prepared.form == "select",
         )
         key = CacheKey.of(self.build_id, job)
-        cached = self.cache.get(key)
+        cached = self.cache.get_answer(key)
         if cached is not None:
             return cached
+        timeout = min(request.timeout or limit, limit)
         result = self.backend.run(job, timeout)  # errors and timeouts raise: never cached
-        self.cache.put(key, result)
+        self.cache.put_answer(key, result)
         return result
 
     def select(self, text: str, bindings: dict[str, Term] | None = None) -> SelectResult:
@@ -120,3 +109,7 @@ class QueryService:
         if not isinstance(result, AskResult):
             raise QueryError("not an ASK query")
         return result.value
+
+    def memoised(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute`` returns for the current build, computed once per build and key."""
+        return self.memo.get_or_compute(self.build_id, key, compute)

@@ -1,22 +1,15 @@
-"""Content negotiation for the SPARQL endpoint: which media type answers a query.
-
-A query's form decides the family: SELECT and ASK answer with query results (SPARQL JSON by
-default), CONSTRUCT and DESCRIBE with a graph (Turtle by default). The client picks with a
-``format=`` parameter (a short name such as ``csv`` or a media type), or else with ``Accept``,
-whose q-values are respected; ``text/html`` is the query page. ``choose`` returns None when
-nothing the client accepts can be served: the caller answers 406 with ``supported(form)``.
-"""
+"""The media types the service answers with, by family: query results (SELECT, ASK), graphs
+(CONSTRUCT, DESCRIBE, entity data), HTML pages and plain text; their short ``format=`` names and
+file suffixes. Which one a request gets is ``negotiation.py``'s rule."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
+from malang_kg.engine.tokens import QueryForm
 
-Form = Literal["select", "ask", "construct", "describe"]
-Family = Literal["results", "graph", "html"]
+Family = Literal["results", "graph", "html", "text"]
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 
@@ -58,6 +51,7 @@ XML = _results("application/xml", "xml", "xml", "XML", None)
 CSV = _results("text/csv", "csv", "csv", "CSV", "SPARQL_Results_CSV")
 TSV = _results("text/tab-separated-values", "tsv", "tsv", "TSV", "SPARQL_Results_TSV")
 HTML = MediaType("text/html", "html", "html", "html", "HTML page")
+PLAIN = MediaType("text/plain", "text", "text", "txt", "plain text")
 
 TURTLE = _graph("text/turtle", "turtle", "ttl", "Turtle", "Turtle")
 N_TRIPLES = _graph("application/n-triples", "ntriples", "nt", "N-Triples", "N-Triples")
@@ -102,62 +96,46 @@ GRAPH_NAMES: dict[str, MediaType] = {
 }
 
 
-def supported(form: Form) -> tuple[MediaType, ...]:
-    """The media types a query of this form can be answered with, the default first."""
-    return RESULT_TYPES if form in ("select", "ask") else GRAPH_TYPES
+Answer = Literal["results", "graph"]  # what a query answers: a result set, or a graph
 
 
-def format_names(form: Form) -> tuple[str, ...]:
-    """The canonical short ``format=`` names for this form, one per media type family member."""
+_ANSWERS: dict[str, Answer] = {
+    "results": "results",
+    "graph": "graph",
+    "select": "results",
+    "ask": "results",
+    "construct": "graph",
+    "describe": "graph",
+}
+
+
+def supported(answer: Answer | QueryForm) -> tuple[MediaType, ...]:
+    """The media types of a result set or a graph (or of a query of that form), default first."""
+    return RESULT_TYPES if _ANSWERS[answer] == "results" else GRAPH_TYPES
+
+
+def format_names(answer: Answer | QueryForm) -> tuple[str, ...]:
+    """The canonical short ``format=`` names, one per media type."""
     names: list[str] = []
-    for media in supported(form):
+    for media in supported(answer):
         if media.name not in names:
             names.append(media.name)
     return tuple(names)
 
 
-def by_format(form: Form, value: str) -> MediaType | None:
-    """The media type a ``format=`` value names for this form: a short name or a media type."""
+def by_format(answer: Answer | QueryForm, value: str) -> MediaType | None:
+    """The media type a ``format=`` value names: a short name or a media type."""
     key = value.strip().lower()
-    names = RESULT_NAMES if form in ("select", "ask") else GRAPH_NAMES
+    types = supported(answer)
+    names = RESULT_NAMES if types is RESULT_TYPES else GRAPH_NAMES
     if key in names:
         return names[key]
     mime = key.split(";", 1)[0].strip()
-    return next((media for media in supported(form) if media.mime == mime), None)
+    return next((media for media in types if media.mime == mime), None)
 
 
-def parse_accept(header: str | None) -> MIMEAccept:
-    """``Accept`` as Werkzeug's MIMEAccept; a missing or blank header accepts anything."""
-    if header is None or not header.strip():
-        return MIMEAccept([("*/*", 1)])
-    parsed = parse_accept_header(header, MIMEAccept)
-    # Media type parameters other than q (``text/turtle; charset=utf-8``) do not change what we
-    # send; Werkzeug would refuse the match if they stayed.
-    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in parsed])
-
-
-def choose(form: Form, accept_header: str | None, format_param: str | None) -> MediaType | None:
-    """The media type to answer a query of ``form`` with, or None when none can be served.
-
-    A non-empty ``format_param`` wins over ``Accept`` (a link can name a format a browser would
-    not ask for). Otherwise the best match of ``Accept`` by q-value and specificity; ties go to the
-    earlier entry of ``supported(form)``, so ``*/*`` or no header gets the default.
-    """
-    if format_param is not None and format_param.strip():
-        return by_format(form, format_param)
-    types = supported(form)
-    best = parse_accept(accept_header).best_match([media.mime for media in types])
-    return next((media for media in types if media.mime == best), None)
-
-
-def wants_html(accept_header: str | None, format_param: str | None = None) -> bool:
-    """Whether the client asks for the HTML page (a browser) rather than data."""
-    media = choose("select", accept_header, format_param)
-    return media is not None and media.is_html
-
-
-def describe_supported(form: Form) -> str:
-    """A sentence listing what a query of this form can be answered with, for a 406."""
-    mimes = ", ".join(media.mime for media in supported(form))
-    names = ", ".join(format_names(form))
+def supported_sentence(answer: Answer | QueryForm) -> str:
+    """A sentence listing the media types and ``format=`` names, for a 406."""
+    mimes = ", ".join(media.mime for media in supported(answer))
+    names = ", ".join(format_names(answer))
     return f"Supported media types: {mimes}; or format= one of {names}."

@@ -1,4 +1,6 @@
-"""The Flask application factory: ``create_app(settings)`` wires the engine and the blueprints."""
+"""The Flask application: ``create_app(settings)`` wires the query service, the app-wide HTTP
+behaviour (``http/``), the interface language (``i18n/``), observation (``observe/``) and one
+blueprint per feature (``views/``)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ from malang_kg.config import Settings, load_settings
 from malang_kg.dataset.named_queries import load_queries
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.remote.backend import RemoteBackend
-from malang_kg.engine.service import Limits, QueryService
+from malang_kg.engine.service import QueryService
 from malang_kg.iris import Layout
 from malang_kg.store.builds import current_build_dir
 from malang_kg.web import i18n
-from malang_kg.web.http import disconnect, errors, limits
-from malang_kg.web.observe import access as observe
+from malang_kg.web.http import disconnect, errors, headers, limits
+from malang_kg.web.observe import access
+from malang_kg.web.observe.queries import ObservedService
 from malang_kg.web.views import api, downloads, ops, pages, reconcile, site, sparql
 
 
@@ -27,39 +30,33 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     app.config["MALANG_KG_ENGINE"] = engine or query_service(settings)
     app.config["MALANG_KG_LAYOUT"] = Layout(settings.base_iri)
     app.config["MALANG_KG_QUERIES"] = load_queries(settings.home, settings.base_iri)
-    observe.init_app(app)  # first: it times and logs every request, refused ones too
-    errors.register(app)
+    access.init_app(app)  # first: it times and logs every request, refused ones too
+    errors.init_app(app)
+    headers.init_app(app, settings)  # CORS, the body size limit, Vary
     i18n.init_app(app)
     disconnect.init_app(app)  # a query whose client has gone is stopped
-    app.register_blueprint(site.bp)
-    app.register_blueprint(ops.bp)
-    app.register_blueprint(pages.bp)  # /id, /page, /data, /ontology, /code
-    app.register_blueprint(api.bp)  # /api/queries, /api/openapi.json
-    app.register_blueprint(downloads.bp)  # /downloads/, /.well-known/void, /void
-    app.register_blueprint(reconcile.bp)  # /reconcile
-    sparql.init_app(app)  # the /sparql blueprint, CORS for the whole app, the body size limit
+    for blueprint in (site.bp, ops.bp, pages.bp, api.bp, downloads.bp, reconcile.bp, sparql.bp):
+        app.register_blueprint(blueprint)
     limits.init_app(app, settings)  # per-client rate limits on /sparql, /api and /reconcile
     return app
 
 
 def embedded_service(settings: Settings, build_dir: Path | None = None) -> QueryService:
     """The query service over ``build_dir`` (by default the current build of
-    ``settings.store``), opened from disk or held in memory (SERVE_FROM), counted and timed
-    (``web/observe.py``)."""
+    ``settings.store``), opened from disk or held in memory (SERVE_FROM), counted and timed."""
     backend = EmbeddedBackend(
         build_dir or current_build_dir(settings.store),
         settings.query_memory_mb,
         processes=settings.threads,
         serve_from=settings.serve_from,
     )
-    return observe.ObservedService(backend, Limits.from_settings(settings), settings.base_iri)
+    return ObservedService(backend, settings)
 
 
 def remote_service(settings: Settings) -> QueryService:
     """The query service over the SPARQL engine at ``settings.backend_url`` (filled by
     ``malang-kg publish``), with the same guard and limits, counted and timed."""
-    backend = RemoteBackend.from_settings(settings)
-    return observe.ObservedService(backend, Limits.from_settings(settings), settings.base_iri)
+    return ObservedService(RemoteBackend.from_settings(settings), settings)
 
 
 def query_service(settings: Settings, build_dir: Path | None = None) -> QueryService:

@@ -48,16 +48,16 @@ from urllib3.exceptions import HTTPError
 
 from malang_kg.config import Settings
 from malang_kg.engine import AskResult, GraphResult, QueryResult, Row, SelectResult
-from malang_kg.engine.bindings import bind_values, query_form, tokenize, with_base
-from malang_kg.engine.embedded import Job, describe_syntax_error
+from malang_kg.engine.bindings import bind_values, with_base
 from malang_kg.engine.errors import (
     BackendError,
     BackendTimeout,
     QueryError,
     QueryResourceExceeded,
-    QuerySyntaxError,
     QueryTimeout,
+    syntax_error,
 )
+from malang_kg.engine.job import Job
 from malang_kg.engine.oxterms import collect_rows, collect_triples
 from malang_kg.engine.remote.client import (
     ENGINE,
@@ -67,6 +67,7 @@ from malang_kg.engine.remote.client import (
     media_type,
     status_error,
 )
+from malang_kg.engine.tokens import query_form, tokenize
 from malang_kg.engine.workers import QueryPool
 from malang_kg.iris import Layout
 
@@ -144,7 +145,7 @@ def check_syntax(request: tuple[str, str | None]) -> None:
     try:
         _EMPTY[0].query(text, base_iri=base_iri, use_default_graph_as_union=True)
     except SyntaxError as error:
-        raise QuerySyntaxError(describe_syntax_error(error)) from None
+        raise syntax_error(error) from None
     except (ValueError, RuntimeError):
         pass  # it parsed; whether it runs is the engine's to say
 

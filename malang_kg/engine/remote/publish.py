@@ -24,8 +24,6 @@ With ``MALANG_KG_BACKEND_URL`` set the counts in the engine are checked against 
 
 from __future__ import annotations
 
-import argparse
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -37,12 +35,11 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from malang_kg.cli import Subparsers, add_settings_flags, settings_from_args
-from malang_kg.engine.errors import BackendTimeout, BackendUnavailable, QueryError
+from malang_kg.engine.errors import BackendTimeout, BackendUnavailable
 from malang_kg.engine.remote.backend import DCTERMS, VOID, XSD, RemoteBackend
 from malang_kg.engine.remote.client import BackendConfig, HttpClient
 from malang_kg.iris import Layout
-from malang_kg.store.builds import DATASET_FILE, NoBuildError, current_build_dir, read_manifest
+from malang_kg.store.builds import DATASET_FILE, read_manifest
 
 BATCH_TRIPLES = 10_000
 ATTEMPTS = 5  # tries of one request, and of one graph
@@ -355,55 +352,3 @@ def _verify(reader: RemoteBackend, counts: dict[str, int]) -> None:
     ]
     if wrong:
         raise PublishError("the engine does not hold what was sent: " + "; ".join(wrong))
-
-
-# --- the command --------------------------------------------------------------------------------
-
-
-def _publish(args: argparse.Namespace) -> int:
-    settings = settings_from_args(args)
-    if args.batch_size < 1:
-        print("publish: --batch-size must be at least 1", file=sys.stderr)
-        return 2
-    try:
-        build_dir = current_build_dir(settings.store)
-        publish(build_dir, BackendConfig.from_settings(settings), args.batch_size, _say)
-    except NoBuildError as error:
-        print(f"publish: {error}", file=sys.stderr)
-        return 1
-    except (PublishError, QueryError) as error:
-        print(f"publish failed: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _say(line: str) -> None:
-    print(line, flush=True)
-
-
-def register(subparsers: Subparsers) -> None:
-    parser = subparsers.add_parser(
-        "publish",
-        help="load the current build into the external SPARQL engine, graph by graph",
-        description="Replace every named graph of the current build (inferences included) in "
-        "the SPARQL engine at MALANG_KG_BACKEND_STORE_URL (Graph Store Protocol) or "
-        "MALANG_KG_BACKEND_UPDATE_URL (SPARQL Update), in batches, then write the build "
-        "description graph the service reads (MALANG_KG_BACKEND_URL serves it).",
-    )
-    add_settings_flags(
-        parser,
-        "STORE",
-        "BACKEND_URL",
-        "BACKEND_UPDATE_URL",
-        "BACKEND_STORE_URL",
-        "BACKEND_USER",
-        "BACKEND_TIMEOUT",
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=int,
-        default=BATCH_TRIPLES,
-        help=f"statements per request (default {BATCH_TRIPLES}); statements that share blank "
-        "nodes always go together",
-    )
-    parser.set_defaults(handler=_publish)

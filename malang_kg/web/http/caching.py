@@ -1,95 +1,22 @@
-"""HTTP for linked data: which representation a client gets, redirects that never leave the
-origin, and caching (``ETag`` from the build, ``304``, ``Cache-Control``, ``Vary``).
-
-The media types and serialisers are those of the SPARQL endpoint (``negotiation``, ``results``);
-this module only says which of them the entity pages offer and under which file suffix.
-"""
+"""HTTP caching and redirects: ``ETag`` from the build and what the representation depends on,
+``304`` before any query runs, ``Cache-Control``, ``Vary``, and ``303 See Other`` to paths of
+this origin only."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from urllib.parse import quote
 
-from flask import Response, request
-from markupsafe import escape
-
-from malang_kg.formats import media as neg
-from malang_kg.iris import valid_path
+from flask import Response, render_template, request
 
 MAX_AGE = 3600  # seconds; a new build changes every ETag, so caches revalidate cheaply
 
 
-@dataclass(frozen=True)
-class Format:
-    media: neg.MediaType
-    suffix: str  # the file suffix of /data/….<suffix>, without the dot
-
-
-RDF_FORMATS: tuple[Format, ...] = (
-    Format(neg.TURTLE, "ttl"),
-    Format(neg.JSON_LD, "jsonld"),
-    Format(neg.N_TRIPLES, "nt"),
-    Format(neg.RDF_XML, "rdf"),
-)
-BY_SUFFIX = {f.suffix: f.media for f in RDF_FORMATS}
-# What ``Accept`` may name, in order of preference among equals: HTML first for /id and the
-# ontology (browsers and ``*/*``), Turtle first for /data. ``application/json`` gets JSON-LD and
-# ``application/xhtml+xml`` the HTML page.
-_ALIASES = {"application/json": neg.JSON_LD, "application/xhtml+xml": neg.HTML}
-
-
-def negotiate(accept_header: str | None, html: bool) -> neg.MediaType | None:
-    """The representation to answer with, or None when the client accepts none of them."""
-    offered = [f.media for f in RDF_FORMATS]
-    mimes = [m.mime for m in offered] + ["application/json"]
-    if html:
-        mimes = [neg.HTML.mime, "application/xhtml+xml", *mimes]
-    best = neg.parse_accept(accept_header).best_match(mimes)
-    if best is None:
-        return None
-    if best in _ALIASES:
-        return _ALIASES[best]
-    return neg.HTML if best == neg.HTML.mime else next(m for m in offered if m.mime == best)
-
-
-def split_suffix(path: str) -> tuple[str, neg.MediaType | None]:
-    """``kelurahan/samaan.ttl`` → (``kelurahan/samaan``, Turtle); no known suffix → (path, None)."""
-    stem, dot, suffix = path.rpartition(".")
-    if dot and suffix in BY_SUFFIX and valid_path(stem):
-        return stem, BY_SUFFIX[suffix]
-    return path, None
-
-
-def not_acceptable_message(html: bool) -> str:
-    types = ([neg.HTML.mime] if html else []) + [f.media.mime for f in RDF_FORMATS]
-    return (
-        "None of the representations of this resource is acceptable. It can be had as: "
-        + ", ".join(types)
-        + (
-            "; or ask for a file: "
-            + ", ".join(f".{f.suffix}" for f in RDF_FORMATS)
-            + " (for example /data/kelurahan/samaan.ttl)."
-        )
-    )
-
-
-def local(*parts: str, query: str = "") -> str:
-    """An absolute path on this origin from validated parts. It starts with exactly one ``/``
-    and holds no backslash, so no client can read it as another host."""
-    path = "/" + "/".join(quote(part, safe="/~") for part in parts)
-    if path.startswith("//") or "\\" in path or ".." in path.split("/"):
-        raise ValueError(f"refusing to build the path {path!r}")
-    return path + (f"?{query}" if query else "")
-
-
 def see_other(location: str, vary: Iterable[str] = ()) -> Response:
-    """303 See Other to ``location``, an absolute path of this origin built by ``local``."""
+    """303 See Other to ``location``, an absolute path of this origin (``iris.local_path``)."""
     if not location.startswith("/") or location.startswith("//"):
         raise ValueError(f"refusing to redirect to {location!r}")
-    body = f'<!doctype html>\n<title>303 See Other</title>\n<p><a href="{escape(location)}">'
-    body += f"{escape(location)}</a></p>\n"
+    body = render_template("site/see_other.html", location=location)
     response = Response(body, status=303, mimetype="text/html")
     response.headers["Location"] = location
     response.cache_control.public = True

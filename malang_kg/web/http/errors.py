@@ -7,35 +7,57 @@ import contextlib
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
-from malang_kg.engine.errors import QueryError
-from malang_kg.web.observe import access as observe
+from malang_kg.engine.errors import QueryError, Reason
+from malang_kg.formats import media as neg
+from malang_kg.formats.media import MediaType
+from malang_kg.formats.negotiation import Offer, negotiate, parse_accept
+from malang_kg.web.observe import queries as observe
+
+_REASON_OF_STATUS: dict[int, Reason] = {
+    406: "not-acceptable",
+    413: "too-large",
+    415: "media-type",
+}
 
 
-def _wants_html() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return (
-        best == "text/html"
-        and request.accept_mimetypes[best] > request.accept_mimetypes["application/json"]
-    )
+class ProtocolError(QueryError):
+    """A request that breaks the protocol, with its own status (400, 406, 413, 415)."""
+
+    def __init__(self, status: int, title: str, message: str, reason: Reason | None = None) -> None:
+        super().__init__(message, reason or _REASON_OF_STATUS.get(status, "invalid"))
+        self.status = status
+        self.title = title
 
 
-def _wants_json() -> bool:
-    accept = request.accept_mimetypes
-    return (
-        not accept
-        or accept["application/json"] > 0
-        or any(value.endswith("+json") for value in accept.values())
-    )
+def bad_request(message: str, reason: Reason = "invalid") -> ProtocolError:
+    return ProtocolError(400, "Bad Request", message, reason)
+
+
+def not_acceptable(message: str) -> ProtocolError:
+    return ProtocolError(406, "Not Acceptable", message)
+
+
+def _error_format(plain_text: bool) -> MediaType:
+    """JSON by default, HTML for browsers, plain text (when ``plain_text``) for clients that ask
+    for it or for a data format an error cannot be written in (CSV, Turtle…). Every ``+json``
+    type the client names counts as JSON."""
+    accept = request.headers.get("Accept")
+    offers: list[Offer] = [neg.JSON, neg.HTML]
+    if plain_text:
+        offers.append(neg.PLAIN)
+    offers += [(mime, neg.JSON) for mime, _ in parse_accept(accept) if mime.endswith("+json")]
+    return negotiate(offers, accept) or (neg.PLAIN if plain_text else neg.JSON)
 
 
 def message_response(
     status: int, title: str, message: str, plain_text: bool = False
 ) -> Response | tuple[str, int]:
-    if _wants_html():
+    media = _error_format(plain_text)
+    if media is neg.HTML:
         return render_template(
             "site/error.html", status=status, title=title, message=message
         ), status
-    if plain_text and not _wants_json():
+    if media is neg.PLAIN:
         return Response(f"{status} {title}\n\n{message}\n", status=status, mimetype="text/plain")
     response = jsonify({"error": title, "status": status, "message": message})
     response.status_code = status
@@ -85,7 +107,7 @@ def _too_large(error: RequestEntityTooLarge) -> Response:
     return _respond(error)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _respond)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(QueryError, _query_error)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-import threading
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,13 +22,17 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, ParameterError, run
 from malang_kg.dataset.openapi import Column, document
 from malang_kg.engine import SelectResult, Term
+from malang_kg.engine.service import QueryService
 from malang_kg.formats import media as neg
+from malang_kg.formats.negotiation import negotiate
 from malang_kg.formats.results import csv_value, to_csv, to_json, to_tsv
 from malang_kg.web.context import engine, named_queries
+from malang_kg.web.http.errors import not_acceptable
+from malang_kg.web.http.headers import MAX_ROWS_HEADER
+from malang_kg.web.http.params import parse_pairs
 from malang_kg.web.i18n import choose_language, translator
 from malang_kg.web.i18n.api import TEXTS
 from malang_kg.web.views import query_page as sparql_page
-from malang_kg.web.views.sparql import MAX_ROWS_HEADER, ProtocolError, parse_pairs
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -130,17 +134,12 @@ def bind(query: NamedQuery, raw: dict[str, str]) -> dict[str, Term]:
 def _choose(suffix: str) -> neg.MediaType:
     if suffix:
         return SUFFIXES[suffix]
-    best = neg.parse_accept(request.headers.get("Accept")).best_match(
-        [media.mime for media in ANSWER_TYPES]
-    )
-    chosen = next((media for media in ANSWER_TYPES if media.mime == best), None)
+    chosen = negotiate(ANSWER_TYPES, request.headers.get("Accept"))
     if chosen is None:
         supported = ", ".join(media.mime for media in ANSWER_TYPES)
-        raise ProtocolError(
-            406,
-            "Not Acceptable",
+        raise not_acceptable(
             f"Supported media types: {supported}; or a suffix: "
-            + ", ".join("." + suffix for suffix in SUFFIXES),
+            + ", ".join("." + suffix for suffix in SUFFIXES)
         )
     return chosen
 
@@ -188,10 +187,7 @@ def describe(query: NamedQuery) -> dict[str, Any]:
 
 
 def _wants_html() -> bool:
-    best = neg.parse_accept(request.headers.get("Accept")).best_match(
-        ["application/json", "text/html"]
-    )
-    return best == "text/html"
+    return negotiate((neg.JSON, neg.HTML), request.headers.get("Accept")) is neg.HTML
 
 
 @bp.get("/queries")
@@ -230,7 +226,7 @@ def query(target: str) -> Response:
         result = run(engine(), named, {name: term.value for name, term in bindings.items()})
         response = _answer(named, result, bindings, media, raw)
         if result.truncated:
-            response.headers[MAX_ROWS_HEADER] = str(engine().limits.max_rows)
+            response.headers[MAX_ROWS_HEADER] = str(engine().settings.max_rows)
     if not suffix:
         response.vary.add("Accept")
     if media.is_html:
@@ -327,9 +323,6 @@ def _page(
 
 # --- OpenAPI -------------------------------------------------------------------------------------
 
-_COLUMNS: dict[tuple[str, str, str], list[Column]] = {}
-_COLUMNS_LOCK = threading.Lock()
-
 
 def _kind(term: Term | None) -> str:
     value = typed_value(term)
@@ -344,25 +337,21 @@ def _kind(term: Term | None) -> str:
     return "uri" if term is not None and term.kind == "uri" else "string"
 
 
+def _columns(service: QueryService, named: NamedQuery) -> list[Column]:
+    result = run(service, named, {})
+    return [
+        Column(name, frozenset(_kind(row.get(name)) for row in result.rows))
+        for name in result.columns
+    ]
+
+
 def columns_for_build() -> dict[str, list[Column]]:
     """Each query's columns and the JSON types of their values, run once per build."""
     service = engine()
     found: dict[str, list[Column]] = {}
     for named in named_queries().values():
-        key = (service.build_id, named.name, named.text)
-        with _COLUMNS_LOCK:
-            cached = _COLUMNS.get(key)
-        if cached is None:
-            result = run(service, named, {})
-            cached = [
-                Column(name, frozenset(_kind(row.get(name)) for row in result.rows))
-                for name in result.columns
-            ]
-            with _COLUMNS_LOCK:
-                for old in [k for k in _COLUMNS if k[0] != service.build_id]:
-                    del _COLUMNS[old]
-                _COLUMNS[key] = cached
-        found[named.name] = cached
+        key = ("openapi-columns", named.name, named.text)
+        found[named.name] = service.memoised(key, partial(_columns, service, named))
     return found
 
 

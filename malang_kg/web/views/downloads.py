@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +18,17 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 
 from malang_kg.dataset.service_description import serialize_description
 from malang_kg.dataset.void import ServiceUrls, statistics_for, void_graph
+from malang_kg.engine.cache import Memo
 from malang_kg.engine.embedded import EmbeddedBackend
+from malang_kg.engine.service import QueryService
 from malang_kg.formats import media as neg
+from malang_kg.formats.negotiation import negotiate
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR
 from malang_kg.store.builds import Manifest, current_build_dir, read_manifest
 from malang_kg.web.context import engine, layout, settings
+from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.i18n import choose_language, translator
 from malang_kg.web.i18n.api import TEXTS
-from malang_kg.web.views.sparql import ProtocolError
 
 bp = Blueprint("dataset", __name__)
 
@@ -59,9 +60,7 @@ def _dumps(manifest: Manifest) -> list[dict[str, Any]]:
 
 
 def _wants_json() -> bool:
-    accept = request.accept_mimetypes
-    best = accept.best_match(["text/html", "application/json"])
-    return best == "application/json" and accept["application/json"] > accept["text/html"]
+    return negotiate((neg.HTML, neg.JSON), request.headers.get("Accept")) is neg.JSON
 
 
 def _described(dump: dict[str, Any]) -> dict[str, Any]:
@@ -134,24 +133,21 @@ def download(name: str) -> Response:
 
 # --- The VoID description ------------------------------------------------------------------------
 
-_BYTES: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
-_BYTES_LOCK = threading.Lock()
-_BYTES_MAX = 32
+# Serialised descriptions, per build, URL and format. Kept apart from the engine's memo because
+# the URL comes from the request (its Host): no client can evict the search index with it.
+_DESCRIPTIONS = Memo(32)
 
 
 def _choose_rdf() -> neg.MediaType:
     asked = request.args.get("format", "").strip()
     if asked:
-        media = neg.by_format("describe", asked)
+        media = neg.by_format("graph", asked)
         if media is None or media.is_html:
-            raise ProtocolError(406, "Not Acceptable", _supported())
+            raise not_acceptable(_supported())
         return media
-    best = neg.parse_accept(request.headers.get("Accept")).best_match(
-        [media.mime for media in RDF_TYPES]
-    )
-    chosen = next((media for media in RDF_TYPES if media.mime == best), None)
+    chosen = negotiate(RDF_TYPES, request.headers.get("Accept"))
     if chosen is None:
-        raise ProtocolError(406, "Not Acceptable", _supported())
+        raise not_acceptable(_supported())
     return chosen
 
 
@@ -163,11 +159,12 @@ def _supported() -> str:
 def _void_bytes(media: neg.MediaType) -> bytes:
     current = engine()
     root = request.url_root
-    key = (current.build_id, root + request.path, media.mime)
-    with _BYTES_LOCK:
-        if key in _BYTES:
-            _BYTES.move_to_end(key)
-            return _BYTES[key]
+    key = (root + request.path, media.mime)
+    return _DESCRIPTIONS.get_or_compute(current.build_id, key, lambda: _describe(current, media))
+
+
+def _describe(current: QueryService, media: neg.MediaType) -> bytes:
+    root = request.url_root
     _, manifest = served_build()
     site = ServiceUrls(
         layout=layout(),
@@ -176,12 +173,7 @@ def _void_bytes(media: neg.MediaType) -> bytes:
         description=request.base_url,
     )
     stats = statistics_for(current, settings().base_iri)
-    body = serialize_description(void_graph(stats, site, _dumps(manifest), manifest.created), media)
-    with _BYTES_LOCK:
-        _BYTES[key] = body
-        while len(_BYTES) > _BYTES_MAX:
-            _BYTES.popitem(last=False)
-    return body
+    return serialize_description(void_graph(stats, site, _dumps(manifest), manifest.created), media)
 
 
 @bp.get("/.well-known/void")

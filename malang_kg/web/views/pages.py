@@ -28,6 +28,7 @@ from malang_kg.entities.ontology import document, graph_triples
 from malang_kg.entities.reader import EntityReader, PageNotFound
 from malang_kg.entities.views import specialise
 from malang_kg.formats import media as neg
+from malang_kg.formats.negotiation import Offer, negotiate
 from malang_kg.formats.results import SerializationError, serialize_graph
 from malang_kg.iris import local_path, valid_path
 from malang_kg.web.context import engine, layout, links
@@ -42,6 +43,34 @@ _CODE = re.compile(r"[0-9][0-9.]{0,31}")
 CODE_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?code ?area WHERE { ?area skos:notation ?code } ORDER BY ?area"""
 MAX_PAGE = 100_000
+# The RDF an entity or the ontology is served as, by Accept or by file suffix (``/data/x.ttl``).
+DATA_FORMATS = (neg.TURTLE, neg.JSON_LD, neg.N_TRIPLES, neg.RDF_XML)
+BY_SUFFIX = {media.extension: media for media in DATA_FORMATS}
+DATA_OFFERS: tuple[Offer, ...] = (*DATA_FORMATS, ("application/json", neg.JSON_LD))
+PAGE_OFFERS: tuple[Offer, ...] = (neg.HTML, ("application/xhtml+xml", neg.HTML), *DATA_OFFERS)
+
+
+def _representation(html: bool) -> neg.MediaType:
+    """The representation the client asks for by ``Accept`` (the page first, if offered)."""
+    media = negotiate(PAGE_OFFERS if html else DATA_OFFERS, request.headers.get("Accept"))
+    if media is None:
+        types = ([neg.HTML.mime] if html else []) + [m.mime for m in DATA_FORMATS]
+        raise NotAcceptable(
+            "None of the representations of this resource is acceptable. It can be had as: "
+            + ", ".join(types)
+            + "; or ask for a file: "
+            + ", ".join(f".{m.extension}" for m in DATA_FORMATS)
+            + " (for example /data/kelurahan/samaan.ttl)."
+        )
+    return media
+
+
+def _split_suffix(path: str) -> tuple[str, neg.MediaType | None]:
+    """``kelurahan/samaan.ttl`` → (``kelurahan/samaan``, Turtle); no known suffix → (path, None)."""
+    stem, dot, suffix = path.rpartition(".")
+    if dot and suffix in BY_SUFFIX and valid_path(stem):
+        return stem, BY_SUFFIX[suffix]
+    return path, None
 
 
 def _reader(lang: str) -> EntityReader:
@@ -83,9 +112,7 @@ def _unknown(path: str, html: bool) -> Response:
 def identify(path: str) -> Response:
     """303 See Other to the page (HTML) or the data (RDF) of the entity."""
     valid = valid_path(path)
-    media = ld.negotiate(request.headers.get("Accept"), html=True)
-    if media is None:
-        raise NotAcceptable(ld.not_acceptable_message(html=True))
+    media = _representation(html=True)
     if not valid or not _reader(choose_language()).exists(layout().entity(path)):
         return _unknown(path if valid else "", media.is_html)
     chosen = explicit_language()
@@ -115,7 +142,7 @@ def page(path: str) -> Response:
         iri = layout().entity(path if valid else "")
         return _not_found_page(iri, path if valid else "", lang, vary)
     specialise(reader, entity)
-    formats = [(f, local_path("data", f"{path}.{f.suffix}")) for f in ld.RDF_FORMATS]
+    formats = [(m, local_path("data", f"{path}.{m.extension}")) for m in DATA_FORMATS]
     html = render_template(
         "pages/entity.html",
         entity=entity,
@@ -127,7 +154,7 @@ def page(path: str) -> Response:
     )
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = ", ".join(
-        f'<{href}>; rel="alternate"; type="{f.media.mime}"' for f, href in formats
+        f'<{href}>; rel="alternate"; type="{m.mime}"' for m, href in formats
     )
     return ld.cached(response, tag, vary, lang)
 
@@ -150,13 +177,11 @@ def _page_href(number: int) -> str:
 @bp.get("/data/<path:path>", merge_slashes=False)
 def data(path: str) -> Response:
     """The entity's RDF, by suffix or by ``Accept``."""
-    stem, media = ld.split_suffix(path)
+    stem, media = _split_suffix(path)
     vary: tuple[str, ...] = ()
     if media is None:
         vary = ("Accept",)
-        media = ld.negotiate(request.headers.get("Accept"), html=False)
-        if media is None:
-            raise NotAcceptable(ld.not_acceptable_message(html=False))
+        media = _representation(html=False)
     _checked(stem)
     tag = ld.etag("data", engine().build_id, stem, media.mime)
     if unchanged := ld.not_modified(tag, vary):
@@ -185,13 +210,11 @@ def ontology(suffix: str | None = None) -> Response:
     vary: tuple[str, ...] = ()
     if suffix is None:
         vary = ("Accept",)
-        media = ld.negotiate(request.headers.get("Accept"), html=True)
-        if media is None:
-            raise NotAcceptable(ld.not_acceptable_message(html=True))
+        media = _representation(html=True)
     elif suffix == "html":
         media = neg.HTML
-    elif suffix in ld.BY_SUFFIX:
-        media = ld.BY_SUFFIX[suffix]
+    elif suffix in BY_SUFFIX:
+        media = BY_SUFFIX[suffix]
     else:
         raise NotFound("The ontology is served as /ontology, .html, .ttl, .jsonld, .nt or .rdf.")
     lang = choose_language()
@@ -203,7 +226,7 @@ def ontology(suffix: str | None = None) -> Response:
     if not media.is_html:
         triples = graph_triples(engine(), layout().ontology_graph)
         return ld.cached(_rdf_response(triples, media), tag, vary)
-    formats = [(f, f"/ontology.{f.suffix}") for f in ld.RDF_FORMATS]
+    formats = [(m, f"/ontology.{m.extension}") for m in DATA_FORMATS]
     html = render_template(
         "pages/ontology.html",
         doc=document(engine(), links(), lang),

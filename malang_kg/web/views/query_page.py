@@ -20,6 +20,7 @@ from malang_kg.engine import (
 )
 from malang_kg.engine.errors import QueryError
 from malang_kg.engine.oxterms import select_from_tsv
+from malang_kg.engine.tokens import QueryForm
 from malang_kg.formats import media as neg
 from malang_kg.formats.results import nt_term
 from malang_kg.iris import PREFIXES
@@ -145,7 +146,7 @@ def examples(endpoint: str, queries: Iterable[NamedQuery]) -> list[Example]:
     ]
 
 
-def downloads(endpoint: str, request: QueryRequest, form: neg.Form) -> list[Link]:
+def downloads(endpoint: str, request: QueryRequest, form: QueryForm) -> list[Link]:
     """One link per format (not HTML) that fetches the same result."""
     links = []
     seen: set[str] = set()
@@ -165,7 +166,7 @@ class PageState:
 
     text: str = ""
     request: QueryRequest | None = None
-    form: neg.Form | None = None
+    form: QueryForm | None = None
     result: QueryResult | None = None
     error: QueryError | None = None
     max_rows: int = 0

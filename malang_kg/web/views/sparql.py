@@ -14,20 +14,22 @@ HTML query page, RDF clients that send no query get the Service Description. Eve
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import unquote_to_bytes
 
-from flask import Blueprint, Flask, Response, request, url_for
-from flask_cors import CORS
+from flask import Blueprint, Response, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from malang_kg.dataset.service_description import serialize_description, service_description
 from malang_kg.engine import GraphResult, QueryRequest, SelectResult, TsvResult
 from malang_kg.engine.errors import QueryError, QueryTooLarge
+from malang_kg.engine.guard import Prepared
 from malang_kg.engine.service import QueryService
 from malang_kg.formats import media as neg
+from malang_kg.formats.negotiation import choose, wants_html
 from malang_kg.formats.results import SerializationError, serialize
 from malang_kg.web.context import engine, named_queries
-from malang_kg.web.http.errors import drain_body
+from malang_kg.web.http.errors import ProtocolError, bad_request, drain_body, not_acceptable
+from malang_kg.web.http.headers import MAX_ROWS_HEADER, form_limit
+from malang_kg.web.http.params import parse_pairs
 from malang_kg.web.views import query_page as sparql_page
 
 bp = Blueprint("sparql", __name__)
@@ -36,77 +38,13 @@ ENDPOINT = "/sparql"
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
-MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 READ_ONLY = (
     "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not "
     "accepted, by any method. Send a query (SELECT, ASK, CONSTRUCT or DESCRIBE) instead."
 )
-FORM_SLACK = 16_384  # room in a form body for default-graph-uri, named-graph-uri and format
-
-
-class ProtocolError(QueryError):
-    """A request that breaks the protocol, with its own status (400, 406, 413, 415)."""
-
-    def __init__(self, status: int, title: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.title = title
-
-
-def bad_request(message: str) -> ProtocolError:
-    return ProtocolError(400, "Bad Request", message)
-
-
-def form_limit(max_query_bytes: int) -> int:
-    """Largest body accepted: a query of the largest size, percent-encoded (3 bytes a byte)."""
-    return 3 * max_query_bytes + FORM_SLACK
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint, CORS for the whole app and the request body limit."""
-    max_query_bytes = app.config["MALANG_KG_SETTINGS"].max_query_bytes
-    # Werkzeug answers 413 for a larger body (also a chunked one) without reading it into memory.
-    app.config["MAX_CONTENT_LENGTH"] = form_limit(max_query_bytes)
-    CORS(
-        app,
-        send_wildcard=True,  # "Access-Control-Allow-Origin: *", not the echoed origin
-        methods=["GET", "HEAD", "POST", "OPTIONS"],
-        expose_headers=[MAX_ROWS_HEADER],
-        max_age=86_400,
-    )
-    app.register_blueprint(bp)
-
-
-@bp.after_app_request
-def _vary(response: Response) -> Response:
-    """``Vary: Accept`` on every response of /sparql, errors and 405s included."""
-    if request.path == ENDPOINT:
-        response.vary.add("Accept")
-    return response
 
 
 # --- Reading the request -------------------------------------------------------------------------
-
-
-def _unquote(raw: bytes) -> str:
-    return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
-
-
-def parse_pairs(raw: bytes, where: str) -> MultiDict[str, str]:
-    """``name=value&…`` percent-decoded, as strict UTF-8: a bad byte is a 400, not a U+FFFD."""
-    pairs: MultiDict[str, str] = MultiDict()
-    for part in raw.split(b"&"):
-        if not part:
-            continue
-        name, _, value = part.partition(b"=")
-        try:
-            pairs.add(_unquote(name), _unquote(value))
-        except UnicodeDecodeError:
-            raise bad_request(
-                f"The {where} is not valid UTF-8 once percent-decoded; SPARQL requests must be "
-                "encoded in UTF-8."
-            ) from None
-    return pairs
 
 
 def _read_body(limit: int, what: str) -> bytes:
@@ -129,7 +67,7 @@ def _read_post(max_query_bytes: int) -> tuple[MultiDict[str, str], str | None]:
         )
     mimetype = request.mimetype
     if mimetype == UPDATE_TYPE:
-        raise bad_request(READ_ONLY)
+        raise bad_request(READ_ONLY, reason="update")
     if mimetype == FORM_TYPE:
         return parse_pairs(_read_body(form_limit(max_query_bytes), "form"), "form"), None
     if mimetype != QUERY_TYPE:
@@ -141,7 +79,8 @@ def _read_post(max_query_bytes: int) -> tuple[MultiDict[str, str], str | None]:
     charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
     if charset not in ("utf-8", "utf8", "us-ascii"):
         raise bad_request(
-            f"The query must be sent in UTF-8, not charset={charset}; re-encode it as UTF-8."
+            f"The query must be sent in UTF-8, not charset={charset}; re-encode it as UTF-8.",
+            reason="encoding",
         )
     data = _read_body(max_query_bytes, "query")
     try:
@@ -149,7 +88,8 @@ def _read_post(max_query_bytes: int) -> tuple[MultiDict[str, str], str | None]:
     except UnicodeDecodeError as error:
         raise bad_request(
             f"The body is not valid UTF-8 (byte {error.start} is not); SPARQL queries must be "
-            "encoded in UTF-8."
+            "encoded in UTF-8.",
+            reason="encoding",
         ) from None
 
 
@@ -171,9 +111,9 @@ def endpoint() -> Response:
     form: MultiDict[str, str] = MultiDict()
     direct: str | None = None
     if request.method == "POST":
-        form, direct = _read_post(service.limits.max_query_bytes)
+        form, direct = _read_post(service.settings.max_query_bytes)
     if "update" in url or "update" in form:
-        raise bad_request(READ_ONLY)
+        raise bad_request(READ_ONLY, reason="update")
     queries = (
         url.getlist("query") + form.getlist("query") + ([direct] if direct is not None else [])
     )
@@ -202,41 +142,35 @@ def _answer(service: QueryService, query: QueryRequest, format_param: str | None
     try:
         prepared = service.check(query)
     except QueryError as error:
-        if neg.wants_html(_accept(), format_param):
+        if wants_html(_accept(), format_param):
             return _page(sparql_page.PageState(query.text, query, error=error), error.status)
         raise
-    media = neg.choose(prepared.form, _accept(), format_param)
+    media = choose(prepared.form, _accept(), format_param)
     if media is None:
-        raise ProtocolError(
-            406,
-            "Not Acceptable",
+        raise not_acceptable(
             f"A {prepared.form.upper()} query cannot be answered in the requested format. "
-            + neg.describe_supported(prepared.form),
+            + neg.supported_sentence(prepared.form)
         )
     if media.is_html:
-        return _run_for_page(service, query, prepared.form)
+        return _run_for_page(service, query, prepared)
     # JSON and TSV are written by the engine's own serialiser (``engine.TsvResult``).
     as_tsv = media.mime in (neg.SPARQL_JSON.mime, neg.JSON.mime, neg.TSV.mime)
-    result = service.execute(replace(query, as_tsv=as_tsv))
+    result = service.execute(replace(query, as_tsv=as_tsv), prepared)
     try:
         body = serialize(result, media)
     except SerializationError as error:
-        raise ProtocolError(406, "Not Acceptable", str(error)) from None
+        raise not_acceptable(str(error)) from None
     response = Response(body, mimetype=media.mime)
     if isinstance(result, SelectResult | GraphResult | TsvResult) and result.truncated:
-        response.headers[MAX_ROWS_HEADER] = str(_max_rows(service, query))
+        response.headers[MAX_ROWS_HEADER] = str(service.max_rows(query))
     return response
 
 
-def _max_rows(service: QueryService, query: QueryRequest) -> int:
-    limit = service.limits.max_rows
-    return min(query.max_rows, limit) if query.max_rows else limit
-
-
-def _run_for_page(service: QueryService, query: QueryRequest, form: neg.Form) -> Response:
-    max_rows = _max_rows(service, query)
+def _run_for_page(service: QueryService, query: QueryRequest, prepared: Prepared) -> Response:
+    max_rows = service.max_rows(query)
+    form = prepared.form
     try:
-        result = service.execute(query)
+        result = service.execute(query, prepared)
     except QueryError as error:
         return _page(sparql_page.PageState(query.text, query, form, error=error), error.status)
     response = _page(sparql_page.PageState(query.text, query, form, result, max_rows=max_rows), 200)
@@ -257,7 +191,7 @@ def _page(state: sparql_page.PageState, status: int) -> Response:
 
 def _without_query(service: QueryService, format_param: str | None) -> Response:
     """No query: the HTML page for browsers, the Service Description for RDF clients."""
-    media = neg.choose("describe", _accept(), format_param)
+    media = choose("graph", _accept(), format_param)
     if media is None:
         raise bad_request(
             "No query given: send ?query=… (or POST one). A GET without a query answers the "
