@@ -25,6 +25,7 @@ SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 # Vocabularies whose own terms the reasoner must not describe: entailments about them are trivia.
 BUILTIN_NAMESPACES: tuple[str, ...] = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -232,6 +233,7 @@ __all__ = [
     "SD",
     "SH",
     "SKOS",
+    "SPDX",
     "VOID",
     "WD",
     "XSD",

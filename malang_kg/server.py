@@ -45,8 +45,7 @@ from malang_kg.web.observe.metrics import enable_multiprocess, mark_process_dead
 
 # gthread hands a new connection to a request thread, which waits up to this long for the
 # request's first bytes before parking the connection in the poller. gunicorn hard-codes 5 s, so
-# N idle connections held every thread for 5 s each (20 idle sockets: /health took 20 s). Half a
-# second keeps threads for clients that are actually talking.
+# idle connections held every thread; half a second keeps threads for clients that talk.
 IDLE_CONNECTION_WAIT = 0.5
 BUILD_ATTRIBUTE = "malang_kg_build"  # set on each gunicorn worker: the build it was forked with
 METRICS_DIR_PREFIX = "malang-kg-metrics-"  # + the master's pid: the workers' metric files
@@ -229,7 +228,7 @@ def serve_forever(settings: Settings) -> int:
             # GET /sparql?query= may be as long as MAX_QUERY_BYTES percent-encoded, and the app
             # answers 413 past MAX_QUERY_BYTES itself, so the line limit is lifted to 1 MiB.
             "limit_request_line": 0,
-            "accesslog": None,  # the app logs each request as a JSON line (web/observe.py)
+            "accesslog": None,  # the app logs each request as a JSON line (web/observe/access.py)
         }
         _say(f"serving build {serving.build_id} on http://{settings.host}:{settings.port}/")
         Server(serving, options).run()

@@ -1,22 +1,18 @@
 """``malang-kg synth``: a synthetic dataset shaped like the real data, for testing at scale.
 
-The files use the real vocabulary in the real proportions: many press releases (each a
-``mk:PressRelease`` whose ``schema:articleBody`` quotes every ``mk:Sentence`` verbatim), award
-competitions and awards (organiser = conferrer, category, rank 1-3 with the matching placing,
-recipient, year, evidence), people and their posts, assemblies, works, statistical claims,
-quotations and a few ``owl:Axiom`` annotations. Organisations, KIMs (based in the real 57
-kelurahan of ``data/areas.ttl``) and meeting halls are shared by all releases and live in one
-file; each release file is self-contained apart from them, the areas and the concepts.
-
-Nothing here is a fact: every IRI lies under ``{BASE}id/synthetic/``, every label says
-"(sintetis)" / "(synthetic)", and addresses use the reserved ``.invalid`` domain. The output
-is deterministic: the same seed and size give byte-identical files.
+This module lays out the output: one file of the entities shared by all releases
+(``synthetic.shared``), then files of press releases (``synthetic.releases``), written until
+about the requested number of triples. Each release file is self-contained apart from the shared
+file, the areas and the concepts. Nothing here is a fact: every IRI lies under
+``{BASE}id/synthetic/``, every label is marked synthetic, addresses use the reserved ``.invalid``
+domain, and the same seed and size give byte-identical files.
 """
 
 from pathlib import Path
 
 from malang_kg.config import REPOSITORY_ROOT
-from synthetic.releases import write_release, write_shared
+from synthetic.releases import write_release
+from synthetic.shared import write_shared
 from synthetic.turtle import Turtle, load_kelurahan
 
 SHARED_FILE = "synthetic-organisations.ttl"

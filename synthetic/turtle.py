@@ -1,5 +1,10 @@
-"""Writing synthetic Turtle: prefixes, literals, subject blocks that count their triples, and
-the vocabulary (names, categories, topics) the synthetic releases are made of."""
+"""Writing synthetic Turtle, and the material the synthetic entities are made of.
+
+``Turtle`` writes subject blocks and counts their triples as it goes, so the generator can stop
+near its target without parsing anything; with it come the prefixes, the literal helpers, the
+vocabulary of the releases (names, award categories, rank titles, topics) and the loading of the
+real kelurahan of ``data/areas.ttl`` that the synthetic places lie in.
+"""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from malang_kg.engine.tokens import QueryForm as Form
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.formats import negotiation
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
@@ -104,7 +104,7 @@ def test_choose(
 
 
 def test_supported_types_and_defaults() -> None:
-    assert [m.mime for m in neg.supported("select")] == [
+    assert [m.mime for m in fmt.supported("select")] == [
         "application/sparql-results+json",
         "application/json",
         "application/sparql-results+xml",
@@ -113,8 +113,8 @@ def test_supported_types_and_defaults() -> None:
         "text/tab-separated-values",
         "text/html",
     ]
-    assert neg.supported("ask") == neg.supported("select")
-    assert [m.mime for m in neg.supported("describe")] == [
+    assert fmt.supported("ask") == fmt.supported("select")
+    assert [m.mime for m in fmt.supported("describe")] == [
         "text/turtle",
         "application/n-triples",
         "application/ld+json",
@@ -123,8 +123,8 @@ def test_supported_types_and_defaults() -> None:
         "application/n-quads",
         "text/html",
     ]
-    assert neg.format_names("select") == ("json", "xml", "csv", "tsv", "html")
-    assert neg.format_names("construct") == (
+    assert fmt.format_names("select") == ("json", "xml", "csv", "tsv", "html")
+    assert fmt.format_names("construct") == (
         "turtle",
         "ntriples",
         "jsonld",
@@ -138,20 +138,20 @@ def test_supported_types_and_defaults() -> None:
 def test_every_short_name_maps_back_to_its_type() -> None:
     forms: tuple[Form, ...] = ("select", "construct")
     for form in forms:
-        for media in neg.supported(form):
-            chosen = neg.by_format(form, media.name)
+        for media in fmt.supported(form):
+            chosen = fmt.by_format(form, media.name)
             assert chosen is not None and chosen.name == media.name
 
 
 def test_format_iris_are_w3c_format_iris() -> None:
-    assert neg.SPARQL_JSON.format_iri == "http://www.w3.org/ns/formats/SPARQL_Results_JSON"
-    assert neg.TURTLE.format_iri == "http://www.w3.org/ns/formats/Turtle"
-    assert neg.JSON_LD.format_iri == "http://www.w3.org/ns/formats/JSON-LD"
-    assert neg.HTML.format_iri is None and neg.JSON.format_iri is None
+    assert fmt.SPARQL_JSON.format_iri == "http://www.w3.org/ns/formats/SPARQL_Results_JSON"
+    assert fmt.TURTLE.format_iri == "http://www.w3.org/ns/formats/Turtle"
+    assert fmt.JSON_LD.format_iri == "http://www.w3.org/ns/formats/JSON-LD"
+    assert fmt.HTML.format_iri is None and fmt.JSON.format_iri is None
 
 
 def test_supported_sentence_lists_types_and_names() -> None:
-    text = neg.supported_sentence("select")
+    text = fmt.supported_sentence("select")
     assert "application/sparql-results+json" in text and "text/csv" in text and "tsv" in text
 
 

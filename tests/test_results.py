@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from malang_kg.engine import AskResult, GraphResult, SelectResult, Term
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.formats.results import (
     SerializationError,
     from_ox,
@@ -194,12 +194,12 @@ GRAPH = GraphResult(
     ]
 )
 GRAPH_FORMATS = [
-    (neg.TURTLE, ox.RdfFormat.TURTLE),
-    (neg.N_TRIPLES, ox.RdfFormat.N_TRIPLES),
-    (neg.JSON_LD, ox.RdfFormat.JSON_LD),
-    (neg.RDF_XML, ox.RdfFormat.RDF_XML),
-    (neg.TRIG, ox.RdfFormat.TRIG),
-    (neg.N_QUADS, ox.RdfFormat.N_QUADS),
+    (fmt.TURTLE, ox.RdfFormat.TURTLE),
+    (fmt.N_TRIPLES, ox.RdfFormat.N_TRIPLES),
+    (fmt.JSON_LD, ox.RdfFormat.JSON_LD),
+    (fmt.RDF_XML, ox.RdfFormat.RDF_XML),
+    (fmt.TRIG, ox.RdfFormat.TRIG),
+    (fmt.N_QUADS, ox.RdfFormat.N_QUADS),
 ]
 
 
@@ -215,28 +215,28 @@ def isomorphic(data: bytes, format: ox.RdfFormat, expected: GraphResult) -> bool
 
 
 @pytest.mark.parametrize(("media", "format"), GRAPH_FORMATS)
-def test_graph_formats_round_trip(media: neg.MediaType, format: ox.RdfFormat) -> None:
+def test_graph_formats_round_trip(media: fmt.MediaType, format: ox.RdfFormat) -> None:
     assert isomorphic(serialize(GRAPH, media), format, GRAPH)
 
 
 def test_turtle_uses_project_prefixes() -> None:
-    assert b"@prefix mk: <https://w3id.org/malang-kg/ontology#>" in serialize(GRAPH, neg.TURTLE)
+    assert b"@prefix mk: <https://w3id.org/malang-kg/ontology#>" in serialize(GRAPH, fmt.TURTLE)
 
 
 def test_triple_terms_in_graphs() -> None:
     graph = GraphResult([(Term.uri(EX + "s"), Term.uri(EX + "says"), TRIPLE)])
-    assert isomorphic(serialize(graph, neg.TURTLE), ox.RdfFormat.TURTLE, graph)
+    assert isomorphic(serialize(graph, fmt.TURTLE), ox.RdfFormat.TURTLE, graph)
     with pytest.raises(SerializationError, match="Turtle"):
-        serialize(graph, neg.JSON_LD)
+        serialize(graph, fmt.JSON_LD)
 
 
 def test_dispatch_by_media_type() -> None:
-    assert serialize(SELECT, neg.JSON) == to_json(SELECT)
-    assert serialize(SELECT, neg.XML) == to_xml(SELECT)
-    assert serialize(AskResult(True), neg.CSV) == b"true\r\n"
+    assert serialize(SELECT, fmt.JSON) == to_json(SELECT)
+    assert serialize(SELECT, fmt.XML) == to_xml(SELECT)
+    assert serialize(AskResult(True), fmt.CSV) == b"true\r\n"
     with pytest.raises(SerializationError):
-        serialize(SELECT, neg.HTML)
+        serialize(SELECT, fmt.HTML)
     with pytest.raises(SerializationError):
-        serialize(SELECT, neg.TURTLE)
+        serialize(SELECT, fmt.TURTLE)
     with pytest.raises(SerializationError):
-        serialize(GRAPH, neg.CSV)
+        serialize(GRAPH, fmt.CSV)

@@ -1,19 +1,8 @@
-"""Named queries: ``queries/<name>.rq`` files with a comment header, loaded and checked at start-up.
-
-Header lines come before the query text, one ``# key: value`` per line::
-
-    # title@en: Awards
-    # title@id: Penghargaan
-    # description@en: One row per award ...
-    # description@id: Satu baris per penghargaan ...
-    # param lang: language = en ; language of the labels
-
-A parameter line is ``# param NAME: TYPE [= DEFAULT] ; HELP`` with TYPE one of ``iri``, ``string``,
-``language``, ``integer``, ``date``. Values are bound as a ``VALUES`` block of escaped terms
-(``engine/query_text.py``), never pasted into the text as written; only projected variables are
-bound (as Oxigraph's own substitutions do), so each parameter must be projected.
-Other comment lines in the header are free text.
-"""
+"""Named queries: ``queries/<name>.rq`` files whose comment header gives their title and
+description in both languages and their typed parameters (``# param NAME: TYPE [= DEFAULT] ;
+HELP``, TYPE one of ``iri``, ``string``, ``language``, ``integer``, ``date``). Each is parsed and
+run on an empty store at start-up, so a bad file stops the app naming it. Parameters are bound as
+values (``engine/bindings.py``), so each must be projected."""
 
 from __future__ import annotations
 
@@ -28,7 +17,7 @@ import pyoxigraph as ox
 from malang_kg.engine import SelectResult, Term
 from malang_kg.engine.bindings import bind_values
 from malang_kg.engine.errors import QueryError
-from malang_kg.iris import CANONICAL_BASE
+from malang_kg.iris import CANONICAL_BASE, XSD
 
 if TYPE_CHECKING:
     from malang_kg.engine.service import QueryService
@@ -41,7 +30,6 @@ _HEADER = re.compile(
     r"^#\s*(?P<key>[A-Za-z]+(?:@[a-z]{2})?|param\s+[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<value>.*)$"
 )
 _PARAM = re.compile(r"^(?P<type>[a-z]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<help>.*))?$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 
 
@@ -115,13 +103,13 @@ def to_term(name: str, type_: str, value: str) -> Term:
     if type_ == "integer":
         if not re.match(r"^[+-]?[0-9]{1,18}$", text):
             raise ParameterError(name, f"expected an integer, got {value!r}")
-        return Term.literal(str(int(text)), datatype=XSD + "integer")
+        return Term.literal(str(int(text)), datatype=str(XSD.integer))
     if type_ == "date":
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
             raise ParameterError(name, f"expected a date YYYY-MM-DD, got {value!r}") from None
-        return Term.literal(day.isoformat(), datatype=XSD + "date")
+        return Term.literal(day.isoformat(), datatype=str(XSD.date))
     raise ParameterError(name, f"unknown type {type_!r}")
 
 

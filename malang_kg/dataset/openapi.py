@@ -9,6 +9,7 @@ holds (``Column``); the document is made per request from values cached per buil
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -162,79 +163,127 @@ def _query_path(query: NamedQuery, columns: Sequence[Column]) -> dict[str, Any]:
     }
 
 
-def _components() -> dict[str, Any]:
-    term = {
-        "type": "object",
-        "required": ["type", "value"],
-        "properties": {
-            "type": {"type": "string", "enum": ["uri", "literal", "bnode", "triple"]},
-            "value": {},
-            "xml:lang": {"type": "string"},
-            "datatype": {"type": "string", "format": "uri"},
+# The schemas under ``components`` and the fixed parts of the service's own paths: plain data,
+# copied into each document so that no caller can change them for the next one.
+
+TERM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "value"],
+    "properties": {
+        "type": {"type": "string", "enum": ["uri", "literal", "bnode", "triple"]},
+        "value": {},
+        "xml:lang": {"type": "string"},
+        "datatype": {"type": "string", "format": "uri"},
+    },
+}
+LOCALIZED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {lang: {"type": "string"} for lang in LANGUAGES},
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error", "status", "message"],
+    "properties": {
+        "error": {"type": "string"},
+        "status": {"type": "integer"},
+        "message": {"type": "string"},
+        "parameter": {"type": "string", "description": "The parameter at fault."},
+    },
+}
+SPARQL_RESULTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "SPARQL 1.1 Query Results JSON Format.",
+    "required": ["head"],
+    "properties": {
+        "head": {
+            "type": "object",
+            "properties": {"vars": {"type": "array", "items": {"type": "string"}}},
         },
-    }
-    localized = {"type": "object", "properties": {lang: {"type": "string"} for lang in LANGUAGES}}
-    return {
-        "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error", "status", "message"],
-                "properties": {
-                    "error": {"type": "string"},
-                    "status": {"type": "integer"},
-                    "message": {"type": "string"},
-                    "parameter": {"type": "string", "description": "The parameter at fault."},
-                },
+        "results": {
+            "type": "object",
+            "properties": {
+                "bindings": {
+                    "type": "array",
+                    "items": {"type": "object", "additionalProperties": TERM_SCHEMA},
+                }
             },
-            "SparqlResults": {
+        },
+    },
+}
+QUERY_INFO_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "title", "description", "parameters", "url"],
+    "properties": {
+        "name": {"type": "string"},
+        "title": LOCALIZED_SCHEMA,
+        "description": LOCALIZED_SCHEMA,
+        "parameters": {
+            "type": "array",
+            "items": {
                 "type": "object",
-                "description": "SPARQL 1.1 Query Results JSON Format.",
-                "required": ["head"],
-                "properties": {
-                    "head": {
-                        "type": "object",
-                        "properties": {"vars": {"type": "array", "items": {"type": "string"}}},
-                    },
-                    "results": {
-                        "type": "object",
-                        "properties": {
-                            "bindings": {
-                                "type": "array",
-                                "items": {"type": "object", "additionalProperties": term},
-                            }
-                        },
-                    },
-                },
-            },
-            "QueryInfo": {
-                "type": "object",
-                "required": ["name", "title", "description", "parameters", "url"],
                 "properties": {
                     "name": {"type": "string"},
-                    "title": localized,
-                    "description": localized,
-                    "parameters": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "name": {"type": "string"},
-                                "type": {
-                                    "type": "string",
-                                    "enum": ["iri", "string", "language", "integer", "date"],
-                                },
-                                "default": {"type": ["string", "null"]},
-                                "help": {"type": "string"},
-                            },
-                        },
+                    "type": {
+                        "type": "string",
+                        "enum": ["iri", "string", "language", "integer", "date"],
                     },
-                    "url": {"type": "string", "format": "uri"},
-                    "formats": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "sparql": {"type": "string"},
+                    "default": {"type": ["string", "null"]},
+                    "help": {"type": "string"},
                 },
             },
-        }
+        },
+        "url": {"type": "string", "format": "uri"},
+        "formats": {"type": "object", "additionalProperties": {"type": "string"}},
+        "sparql": {"type": "string"},
+    },
+}
+COMPONENTS: dict[str, Any] = {
+    "schemas": {
+        "Error": ERROR_SCHEMA,
+        "SparqlResults": SPARQL_RESULTS_SCHEMA,
+        "QueryInfo": QUERY_INFO_SCHEMA,
     }
+}
+
+ANY_CONTENT: dict[str, Any] = {"schema": {}}
+TEXT_CONTENT: dict[str, Any] = {"schema": {"type": "string"}}
+RDF_CONTENT = {
+    mime: TEXT_CONTENT for mime in ("text/turtle", "application/ld+json", "application/n-triples")
+}
+RECONCILE_QUERIES: dict[str, Any] = {
+    "name": "queries",
+    "in": "query",
+    "required": False,
+    "description": 'A batch of queries as JSON: {"q0": {"query": "Klojen", "type": '
+    '"Kelurahan", "limit": 3}}. Without it, the service manifest.',
+    "schema": {"type": "string"},
+}
+RECONCILE_POST: dict[str, Any] = {
+    "summary": "A batch of reconciliation queries (form field queries)",
+    "tags": ["reconciliation"],
+    "requestBody": {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"queries": {"type": "string"}},
+                    "required": ["queries"],
+                }
+            }
+        }
+    },
+    "responses": {
+        "200": {
+            "description": "Candidates per query",
+            "content": {"application/json": ANY_CONTENT},
+        },
+        "400": {"description": "The batch is not valid JSON or not a batch of queries."},
+    },
+}
+
+
+def _components() -> dict[str, Any]:
+    return copy.deepcopy(COMPONENTS)
 
 
 def _simple(summary: str, media: Mapping[str, dict[str, Any]], tag: str) -> dict[str, Any]:
@@ -247,73 +296,50 @@ def _simple(summary: str, media: Mapping[str, dict[str, Any]], tag: str) -> dict
     }
 
 
-def _service_paths() -> dict[str, Any]:
-    any_schema: dict[str, Any] = {"schema": {}}
-    text = {"schema": {"type": "string"}}
-    rdf = {mime: text for mime in ("text/turtle", "application/ld+json", "application/n-triples")}
-    queries_param = {
-        "name": "queries",
-        "in": "query",
-        "required": False,
-        "description": 'A batch of queries as JSON: {"q0": {"query": "Klojen", "type": '
-        '"Kelurahan", "limit": 3}}. Without it, the service manifest.',
-        "schema": {"type": "string"},
-    }
+def _reconcile_path() -> dict[str, Any]:
     reconcile = _simple(
         "Entity reconciliation (W3C Reconciliation API 0.2): service manifest, or a batch",
-        {"application/json": any_schema},
+        {"application/json": ANY_CONTENT},
         "reconciliation",
     )
-    reconcile["get"]["parameters"] = [queries_param]
-    reconcile["post"] = {
-        "summary": "A batch of reconciliation queries (form field queries)",
-        "tags": ["reconciliation"],
-        "requestBody": {
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"queries": {"type": "string"}},
-                        "required": ["queries"],
-                    }
-                }
-            }
-        },
-        "responses": {
-            "200": {
-                "description": "Candidates per query",
-                "content": {"application/json": any_schema},
-            },
-            "400": {"description": "The batch is not valid JSON or not a batch of queries."},
-        },
-    }
-    download = _simple("One dump, gzip-compressed", {"application/gzip": text}, "downloads")
+    reconcile["get"]["parameters"] = [RECONCILE_QUERIES]
+    reconcile["post"] = RECONCILE_POST
+    return reconcile
+
+
+def _download_path() -> dict[str, Any]:
+    download = _simple("One dump, gzip-compressed", {"application/gzip": TEXT_CONTENT}, "downloads")
     download["get"]["parameters"] = [
         {"name": "file", "in": "path", "required": True, "schema": {"type": "string"}}
     ]
     download["get"]["responses"]["304"] = {"description": "Not modified (If-None-Match)."}
     download["get"]["responses"]["404"] = {"description": "No such download."}
-    return {
-        "/api/queries": _simple(
-            "The named queries",
-            {
-                "application/json": {
-                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/QueryInfo"}}
-                },
-                "text/html": text,
-            },
-            "named queries",
+    return download
+
+
+def _service_paths() -> dict[str, Any]:
+    """The paths of the service besides the named queries."""
+    queries = {
+        "application/json": {
+            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/QueryInfo"}}
+        },
+        "text/html": TEXT_CONTENT,
+    }
+    paths = {
+        "/api/queries": _simple("The named queries", queries, "named queries"),
+        "/.well-known/void": _simple(
+            "VoID and DCAT description of the dataset", RDF_CONTENT, "dataset"
         ),
-        "/.well-known/void": _simple("VoID and DCAT description of the dataset", rdf, "dataset"),
         "/downloads/": _simple(
             "The dumps of the current build",
-            {"application/json": any_schema, "text/html": text},
+            {"application/json": ANY_CONTENT, "text/html": TEXT_CONTENT},
             "downloads",
         ),
-        "/downloads/{file}": download,
-        "/reconcile": reconcile,
-        "/health": _simple("Service health", {"application/json": any_schema}, "operations"),
+        "/downloads/{file}": _download_path(),
+        "/reconcile": _reconcile_path(),
+        "/health": _simple("Service health", {"application/json": ANY_CONTENT}, "operations"),
     }
+    return copy.deepcopy(paths)
 
 
 def document(

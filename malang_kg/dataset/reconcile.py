@@ -1,20 +1,7 @@
-"""Entity reconciliation: the W3C Entity Reconciliation Service API, version 0.2 (the one
-OpenRefine speaks; https://reconciliation-api.github.io/specs/0.2/).
-
-- ``GET /reconcile`` without ``queries``: the service manifest.
-- ``GET`` or ``POST`` (form) with ``queries={"q0": {"query": "…", "type": "Kelurahan",
-  "limit": 3}, …}``: for each query, candidates ``{"id", "name", "type": [{"id", "name"}],
-  "score", "match"}``, best first.
-
-Identifiers are the path after ``{BASE}id/`` (``kelurahan/samaan``; the manifest's
-``identifierSpace`` is ``{BASE}id/``, its view URL ``/id/{{id}}``); types are the local name
-after ``{BASE}ontology#`` (``Kelurahan``) or, for a class of another vocabulary, its full IRI
-(``http://www.w3.org/ns/org#Organization``). A query matches names by ``dataset/search.py``'s rule
-(case, diacritics, spaces and hyphens do not matter: "Rampal-Celaket" is "Rampalcelaket") and
-Kemendagri or BPS codes exactly (``skos:notation`` literals of datatype ``mk:KemendagriCode`` /
-``mk:BpsCode``, bound as typed values). ``match`` is true only for a candidate that is the one
-exact hit, by name or by code.
-"""
+"""Entity reconciliation: the W3C Reconciliation Service API 0.2 (as OpenRefine speaks it).
+Identifiers are the path after ``{BASE}id/``, types the ontology's local names or full IRIs;
+names match by ``search.py``'s rule and Kemendagri or BPS codes exactly. ``match`` is true only for
+the one exact hit."""
 
 from __future__ import annotations
 

@@ -1,21 +1,7 @@
-"""Finding entities by name: an index of every label of the project's entities, normalised so that
-case, diacritics, spacing and punctuation do not matter.
-
-The index holds the ``skos:prefLabel``, ``skos:altLabel`` and ``schema:name`` of every entity
-under ``{BASE}id/``, in every language, with the entity's most specific classes of the ontology.
-It is loaded through the query service once per build (``index_for``) and answers in memory, so
-the search page and, later, a reconciliation service share one matching rule:
-
-- a text is *folded*: Unicode NFKD, combining marks dropped, case-folded; its *words* are the runs
-  of letters and digits, and its *key* is the words joined without spaces, so "Rampal-Celaket",
-  "rampal celaket" and "Rampalcelaket" share the key ``rampalcelaket``;
-- a label matches exactly (same key), as a prefix, at the start of one of its words, anywhere
-  inside, or word by word (every query word begins a word of the label), scored in that order;
-  within a tier a preferred label (``skos:prefLabel``, ``schema:name``) beats an alternative one,
-  and a closer fit (a query covering more of the label) beats a looser one;
-- an entity counts once, by its best-matching label; a search may be kept to one class
-  (asserted or inferred), as a reconciliation service needs.
-"""
+"""Finding entities by name: an index of every label of the entities under ``{BASE}id/``, built
+once per build, where case, diacritics, spaces and hyphens do not matter ("Rampal-Celaket" is
+"Rampalcelaket"). Matches are scored exact, prefix, word start, inside, word by word, preferred
+labels before alternative ones; search and reconciliation share the rule."""
 
 from __future__ import annotations
 
@@ -26,15 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from malang_kg.engine import Term
-from malang_kg.iris import Layout
+from malang_kg.iris import SCHEMA, SKOS, Layout
 
 if TYPE_CHECKING:
     from malang_kg.engine.service import QueryService
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
 PREF, ALT = "pref", "alt"
-LABEL_KINDS = {SKOS + "prefLabel": PREF, SCHEMA + "name": PREF, SKOS + "altLabel": ALT}
+LABEL_KINDS = {str(SKOS.prefLabel): PREF, str(SCHEMA.name): PREF, str(SKOS.altLabel): ALT}
 MAX_QUERY_CHARS = 200  # longer queries are refused: no name in the graph comes close
 
 # Score of each tier; a tier's best score (base + PREF_BONUS + CLOSENESS) stays below the next.

@@ -1,5 +1,6 @@
-"""The SPARQL 1.1 Service Description of the endpoint (https://www.w3.org/TR/sparql11-service-description/),
-answered to a GET of ``/sparql`` without a query by an RDF client."""
+"""The SPARQL 1.1 Service Description of the endpoint
+(https://www.w3.org/TR/sparql11-service-description/), answered to a GET of ``/sparql`` without
+a query by an RDF client."""
 
 from __future__ import annotations
 
@@ -8,23 +9,11 @@ from urllib.parse import urljoin
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
+from malang_kg.iris import DCTERMS as DCT
+from malang_kg.iris import SD
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace(neg.FORMATS_NS)
-DCT = Namespace("http://purl.org/dc/terms/")
-
-# rdflib's serializer name per media type. A Turtle document is TriG and an N-Triples document
-# is N-Quads, each with every triple in the default graph, which is what the description is.
-_RDFLIB_FORMATS = {
-    neg.TURTLE.mime: "turtle",
-    neg.N_TRIPLES.mime: "nt",
-    neg.JSON_LD.mime: "json-ld",
-    neg.RDF_XML.mime: "xml",
-    neg.TRIG.mime: "turtle",
-    neg.N_QUADS.mime: "nt",
-}
-
+FORMATS = Namespace(fmt.FORMATS_NS)
 
 VOID_PATH = ".well-known/void"
 
@@ -47,7 +36,7 @@ def service_description(
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     graph.add((service, DCT.title, Literal("Malang City Knowledge Graph", lang="en")))
     graph.add((service, DCT.title, Literal("Graf Pengetahuan Kota Malang", lang="id")))
-    for media in (*neg.RESULT_TYPES, *neg.GRAPH_TYPES):
+    for media in (*fmt.RESULT_TYPES, *fmt.GRAPH_TYPES):
         if media.format_iri:
             graph.add((service, SD.resultFormat, URIRef(media.format_iri)))
     dataset = BNode()
@@ -63,11 +52,3 @@ def service_description(
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(iri)))
     return graph
-
-
-def serialize_description(graph: Graph, media: neg.MediaType) -> bytes:
-    """The description in an RDF media type (TriG and N-Quads: in the default graph)."""
-    name = _RDFLIB_FORMATS.get(media.mime)
-    if name is None:
-        raise ValueError(f"the service description cannot be written as {media.mime}")
-    return graph.serialize(format=name, encoding="utf-8")

@@ -2,12 +2,9 @@
 (https://www.w3.org/TR/vocab-dcat-3/), served at ``/.well-known/void``.
 
 Every number in it is counted by a query through the query service, so it equals what the store
-holds: ``void:triples`` counts the quads of every named graph (what the N-Quads dump holds, and
-``QueryService.triples``); a property partition counts that property's quads, so the partitions add
-up to the whole; a class partition counts the distinct instances of its class; ``void:entities``
-the distinct subjects under ``void:uriSpace``. The counts are computed once per build
-(``statistics_for``); the graph itself is cheap and is made per request, because its URLs
-(endpoint, downloads) are those of the host the client asked.
+holds: ``void:triples`` counts the quads of every named graph, property partitions add up to it, a
+class partition counts the distinct instances of its class. The counts are made once per build
+(``statistics_for``); the graph is made per request, as its URLs are those the client asked.
 """
 
 from __future__ import annotations
@@ -16,21 +13,28 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from malang_kg.engine import Term
-from malang_kg.iris import Layout
+from malang_kg.iris import DCAT, DCTERMS, FOAF, RDF, SD, SKOS, SPDX, VOID, WD, XSD, Layout
 
 if TYPE_CHECKING:
     from malang_kg.engine.service import QueryService
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+WIKIDATA_ENTITY = str(WD)
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 GZIP = "application/gzip"
+NAMESPACES = (
+    ("void", VOID),
+    ("dcat", DCAT),
+    ("dct", DCTERMS),
+    ("foaf", FOAF),
+    ("skos", SKOS),
+    ("spdx", SPDX),
+    ("sd", SD),
+    ("xsd", XSD),
+)
 
 TITLE = {"en": "Malang City Knowledge Graph", "id": "Graf Pengetahuan Kota Malang"}
 DESCRIPTION = {
@@ -172,16 +176,7 @@ def void_graph(
 ) -> Graph:
     """The VoID and DCAT description of the dataset; ``dumps`` are the manifest's entries."""
     graph = Graph()
-    for prefix, namespace in (
-        ("void", VOID),
-        ("dcat", DCAT),
-        ("dct", DCTERMS),
-        ("foaf", FOAF),
-        ("skos", SKOS),
-        ("spdx", SPDX),
-        ("sd", SD),
-        ("xsd", XSD),
-    ):
+    for prefix, namespace in NAMESPACES:
         graph.bind(prefix, namespace)
     graph.bind("mk", Namespace(site.layout.vocabulary))
     dataset = URIRef(site.layout.base)
@@ -189,7 +184,19 @@ def void_graph(
     graph.add((document, RDF.type, VOID.DatasetDescription))
     graph.add((document, FOAF.primaryTopic, dataset))
     _bilingual(graph, document, DCTERMS.title, {k: f"VoID: {v}" for k, v in TITLE.items()})
+    _catalogue_entry(graph, dataset, stats, site, created)
+    _counts(graph, dataset, stats, site)
+    _linkset(graph, dataset, stats, site)
+    for dump in dumps:
+        _dump(graph, dataset, site, dump)
+    _endpoint(graph, dataset, site)
+    return graph
 
+
+def _catalogue_entry(
+    graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls, created: str | None
+) -> None:
+    """What DCAT says of the dataset: titles, publisher, licence, sources, languages, pages."""
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, RDF.type, DCAT.Dataset))
     _bilingual(graph, dataset, DCTERMS.title, TITLE)
@@ -215,6 +222,9 @@ def void_graph(
     graph.add((dataset, FOAF.homepage, URIRef(site.root)))
     graph.add((dataset, DCAT.landingPage, URIRef(site.root)))
 
+
+def _counts(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls) -> None:
+    """What VoID says of the dataset: its URI space, endpoint, counts and partitions."""
     graph.add((dataset, VOID.uriSpace, Literal(site.layout.entity_prefix)))
     graph.add((dataset, VOID.vocabulary, URIRef(site.layout.vocabulary)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(site.endpoint)))
@@ -237,9 +247,6 @@ def void_graph(
         graph.add((dataset, VOID.propertyPartition, partition))
         graph.add((partition, VOID.property, URIRef(property_iri)))
         graph.add((partition, VOID.triples, _integer(triples)))
-    _linkset(graph, dataset, stats, site)
-    _distributions(graph, dataset, site, dumps)
-    return graph
 
 
 def _linkset(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls) -> None:
@@ -265,31 +272,31 @@ def _linkset(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls
     graph.add((linkset, VOID.triples, _integer(stats.wikidata_links)))
 
 
-def _distributions(
-    graph: Graph, dataset: URIRef, site: ServiceUrls, dumps: Iterable[Mapping[str, Any]]
-) -> None:
-    for dump in dumps:
-        url = URIRef(f"{site.root}downloads/{dump['file']}")
-        distribution = BNode()
-        graph.add((dataset, DCAT.distribution, distribution))
-        graph.add((dataset, VOID.dataDump, url))
-        graph.add((distribution, RDF.type, DCAT.Distribution))
-        graph.add((distribution, DCAT.downloadURL, url))
-        graph.add((distribution, DCAT.accessURL, URIRef(f"{site.root}downloads/")))
-        graph.add((distribution, DCAT.mediaType, _media(str(dump["media_type"]))))
-        graph.add((distribution, DCAT.compressFormat, _media(GZIP)))
-        graph.add((distribution, DCAT.byteSize, Literal(int(dump["bytes"]), datatype=XSD.integer)))
-        graph.add((distribution, DCTERMS.license, URIRef(LICENSE)))
-        _bilingual(graph, distribution, DCTERMS.title, dump.get("title", {}))
-        checksum = BNode()
-        graph.add((distribution, SPDX.checksum, checksum))
-        graph.add((checksum, RDF.type, SPDX.Checksum))
-        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        graph.add(
-            (checksum, SPDX.checksumValue, Literal(str(dump["sha256"]), datatype=XSD.hexBinary))
-        )
-        if "triples" in dump:
-            graph.add((distribution, VOID.triples, _integer(int(dump["triples"]))))
+def _dump(graph: Graph, dataset: URIRef, site: ServiceUrls, dump: Mapping[str, Any]) -> None:
+    """One dump of the manifest, as a gzip-compressed distribution with its checksum."""
+    url = URIRef(f"{site.root}downloads/{dump['file']}")
+    distribution = BNode()
+    graph.add((dataset, DCAT.distribution, distribution))
+    graph.add((dataset, VOID.dataDump, url))
+    graph.add((distribution, RDF.type, DCAT.Distribution))
+    graph.add((distribution, DCAT.downloadURL, url))
+    graph.add((distribution, DCAT.accessURL, URIRef(f"{site.root}downloads/")))
+    graph.add((distribution, DCAT.mediaType, _media(str(dump["media_type"]))))
+    graph.add((distribution, DCAT.compressFormat, _media(GZIP)))
+    graph.add((distribution, DCAT.byteSize, Literal(int(dump["bytes"]), datatype=XSD.integer)))
+    graph.add((distribution, DCTERMS.license, URIRef(LICENSE)))
+    _bilingual(graph, distribution, DCTERMS.title, dump.get("title", {}))
+    checksum = BNode()
+    graph.add((distribution, SPDX.checksum, checksum))
+    graph.add((checksum, RDF.type, SPDX.Checksum))
+    graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    graph.add((checksum, SPDX.checksumValue, Literal(str(dump["sha256"]), datatype=XSD.hexBinary)))
+    if "triples" in dump:
+        graph.add((distribution, VOID.triples, _integer(int(dump["triples"]))))
+
+
+def _endpoint(graph: Graph, dataset: URIRef, site: ServiceUrls) -> None:
+    """The SPARQL endpoint, as a data service and as a distribution of the dataset."""
     service = URIRef(site.endpoint)
     graph.add((service, RDF.type, DCAT.DataService))
     graph.add((service, RDF.type, SD.Service))

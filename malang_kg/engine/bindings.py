@@ -1,22 +1,7 @@
-"""The text an engine is sent: the guarded query with its bindings as ``VALUES``.
-
-A remote engine has no API to bind values: the SPARQL 1.1 Protocol carries a query string and
-nothing else. Oxigraph's ``substitutions`` do bind values without touching the text, but its
-planner does not know they are bound, so it may start from the wrong end (see
-``engine/embedded.py``). The project's rule is never to paste user input into SPARQL text, so
-values are bound the standard way instead, for both backends: as an inline ``VALUES`` block of
-RDF terms, each serialised by pyoxigraph in N-Triples syntax (its ``str()``: every quote,
-backslash and line break in a literal escaped, every IRI checked), which is also valid SPARQL.
-A term is one token there, so whatever a value holds it cannot end the block or add a clause: a
-value is data, never syntax.
-
-Where the block goes follows what Oxigraph's substitutions did, so answers are the same: at the
-start of the ``WHERE`` group of every ``SELECT`` (the query's own and its sub-queries) that
-projects the variable, so a ``FILTER`` or ``BIND`` anywhere in that group sees the value. As with
-Oxigraph, the query must project every variable it binds; the service binds values in SELECT
-queries only (the named queries, the pages, search and the description), so other forms with
-bindings are refused.
-"""
+"""The text an engine is sent: the guarded query with its bindings as an inline ``VALUES`` block
+of terms in N-Triples syntax (escaped by pyoxigraph), at the start of the ``WHERE`` group of every
+``SELECT`` that projects the variable. A value is one token there: it can never become syntax.
+Only SELECT queries take bindings, and they must project every variable they bind."""
 
 from __future__ import annotations
 

@@ -1,18 +1,7 @@
-"""Per-build caches: one mechanism (``BuildCache``, an LRU of cachetools) for query answers and
-for anything else derived from a build.
-
-Everything held belongs to one build: the first value put for a new build empties the cache, so
-nothing is ever stale and nothing of an old build lingers. Each serving process has its own
-caches (a worker forked from the master starts with the master's entries, fresh counters and a
-fresh lock); one lock guards each, so the request threads of a worker share it.
-
-- ``ResultCache``: the answers of ``QueryService.execute``, keyed by everything that decides an
-  answer (``CacheKey``) and bounded by their approximate size in bytes; an answer larger than a
-  quarter of the cache is not kept, so one huge result cannot flush everything else. Errors and
-  timeouts are never kept: they raise before anything is stored.
-- ``Memo``: values computed once per build (the search index, the description's counts, the
-  OpenAPI columns…), bounded by their number.
-"""
+"""Per-build caches, one mechanism (``BuildCache``, cachetools' LRU): ``ResultCache`` for query
+answers, bounded by their approximate size, and ``Memo`` for values computed once per build. The
+first value of a new build empties a cache, so nothing is ever stale; each serving process has its
+own, and a forked child gets a fresh lock and counters."""
 
 from __future__ import annotations
 

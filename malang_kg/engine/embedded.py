@@ -1,21 +1,7 @@
-"""The embedded backend: pyoxigraph over the current build, from disk or from memory.
-
-Every build holds an Oxigraph (RocksDB) store of its quads (``builds.STORE_DIR``). Each process
-that answers queries opens it read-only for itself (after any fork: RocksDB handles are not shared
-across ``fork``), which takes milliseconds at any size, so the service is ready at once and its
-processes share the data through the operating system's page cache instead of each holding a copy.
-
-``SERVE_FROM=memory`` loads the build's N-Quads dump into memory instead, once, before gunicorn
-forks its workers (which then share it copy-on-write). Measured on this project's 2-core machine:
-at 1.5M quads loading takes 5-7 s and ~0.7 GB; full scans and the pages' label lookups answer
-2-6x faster from memory, but the ``awards`` join 2x slower (24 s against 11 s). At 20,000 quads
-memory answered the ``awards`` query in 30 ms against 80 ms from disk. So ``auto`` (the default)
-loads builds of up to ``AUTO_MEMORY_QUADS`` into memory (under a second) and opens larger ones
-from disk. Builds made before the store existed are loaded into memory too.
-
-Queries run in a pool of query processes; the default graph is the union of all named graphs
-unless the query or the request names its own dataset.
-"""
+"""The embedded backend: pyoxigraph over a build, read-only from the build's on-disk store in
+each query process, or loaded into memory once before the workers fork (``SERVE_FROM``; see
+``docs/design.md``). The default graph is the union of all named graphs unless the query or the
+request names its own dataset."""
 
 from __future__ import annotations
 
@@ -57,13 +43,8 @@ def serves_from_memory(serve_from: str, quads: int) -> bool:
 
 
 def answer(store: ox.Store, job: Job) -> QueryResult:
-    """Run one job on ``store`` (inside a query process).
-
-    Values are bound as a ``VALUES`` block of escaped terms (``engine/query_text.py``), as for a
-    remote engine, not through Oxigraph's ``substitutions``: Oxigraph plans a query without
-    knowing which variables its substitutions bind, so a page's query on one entity scanned
-    every ``owl:Axiom`` (31 ms at 1.5M quads) where the same query with the value inline
-    took 0.9 ms."""
+    """Run one job on ``store`` (inside a query process). Values are bound as ``VALUES``
+    (``bindings.py``), not through Oxigraph's ``substitutions``, which its planner cannot see."""
     started = time.perf_counter()
     options: dict[str, object] = {"base_iri": job.base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:

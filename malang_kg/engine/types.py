@@ -67,8 +67,8 @@ class TsvResult:
     """A SELECT's answer as the engine serialised it: SPARQL TSV, a header line and then one line
     per row (line breaks inside values are escaped), cut at the row limit. Asked for with
     ``QueryRequest.as_tsv`` by the SPARQL endpoint, which turns it into JSON or TSV with pyoxigraph
-    instead of making a Python object of every value (22,000 rows of the ``awards`` query took
-    3.7 s that way). A backend that cannot write TSV answers with a ``SelectResult`` instead."""
+    instead of making a Python object of every value. A backend that cannot write TSV answers
+    with a ``SelectResult`` instead."""
 
     columns: list[str]
     tsv: bytes

@@ -1,21 +1,8 @@
-"""Killable query processes: the only way to stop a query for sure.
+"""Killable query processes: the only way to stop a pyoxigraph query for sure.
 
-Neither pyoxigraph nor rdflib can interrupt a running query, and SIGALRM does not stop pyoxigraph
-inside an aggregate. So each serving process keeps a pool of child processes, forked from it
-(sharing the loaded store copy-on-write), that answer its queries, one per request thread. The
-parent waits for an answer up to the deadline; past it, or if the child dies (memory cap, crash),
-the child is killed and a fresh one is forked for the next query.
-
-A query is also stopped, and its child replaced, when the client that asked for it has gone
-(``client_gone``, set by the web layer for each request): an abandoned query would otherwise hold
-a query process, and a core, until its deadline.
-
-The children are forked before the serving process starts its threads (``QueryPool.start``, from
-gunicorn's ``post_worker_init``); a replacement is forked from a threaded process, so the child's
-loop takes no lock that another thread could have held at the fork: it never logs through
-``logging``, only writes to its standard error. Each child dies with its parent (Linux's
-parent-death signal), so a killed worker leaves no orphan holding memory.
-"""
+Each serving process keeps a pool of children forked from it, one per request thread; past a
+query's deadline, when its child dies, or when its client has gone (``client_gone``), the child
+is killed and a fresh one forked. Why it is built this way is in ``docs/design.md``."""
 
 from __future__ import annotations
 
@@ -46,7 +33,7 @@ _FORK = multiprocessing.get_context("fork")
 _PR_SET_PDEATHSIG = 1
 CLIENT_CHECK_SECONDS = 0.2  # how often a waiting request asks whether its client is still there
 
-# For the length of a request (set by ``web/disconnect.py``): a function telling whether the
+# For the length of a request (set by ``web/http/disconnect.py``): a function telling whether the
 # client has closed its connection. None: nobody to ask (tests, the CLI).
 client_gone: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.ContextVar(
     "client_gone", default=None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from malang_kg.engine import Term
 from malang_kg.engine.service import QueryService
-from malang_kg.entities.reader import Value
+from malang_kg.entities.model import Value
 from malang_kg.iris import DCTERMS, OWL, RDF, RDFS, SKOS, Links
 
 LANGUAGES = ("id", "en")

@@ -1,21 +1,31 @@
-"""The SPARQL of the entity pages: constant texts, each binding the entity as ``?s`` (and the
-languages as ``?lang``/``?other``) through the engine's ``bindings``; nothing a request says is
-ever pasted in. Oxigraph binds only projected variables, so every bound one is projected.
+"""The SPARQL of the entity pages: constant texts, each binding the entity as ``?s`` through the
+engine's bindings; nothing a request says is ever pasted in. Oxigraph binds only projected
+variables, so every bound one is projected.
 
-Labels come with the rows that need them: ``labelled("x")`` is a block of OPTIONALs binding
-``?xLabel`` to the ``skos:prefLabel`` or ``rdfs:label`` in the chosen language, else in the other,
-else ``schema:name``. It must only meet a variable that is always bound: with an unbound one its
-OPTIONALs would bind it to every labelled node of the graph.
+A query declares which of its variables get labels (``labelled(columns, pattern, *labels)``):
+it then projects ``?lang`` and ``?other`` too, which the reader binds to its languages, and each
+label variable ``?x`` gets ``?xLabel``: the ``skos:prefLabel`` or ``rdfs:label`` in the chosen
+language, else in the other, else ``schema:name``. A label variable must always be bound: with an
+unbound one its OPTIONALs would bind it to every labelled node of the graph.
 """
 
 from __future__ import annotations
 
-LANGS = 'BIND (COALESCE(?lang, "id") AS ?l1) BIND (COALESCE(?other, "en") AS ?l2)'
+from dataclasses import dataclass
+
+_LANGS = 'BIND (COALESCE(?lang, "id") AS ?l1) BIND (COALESCE(?other, "en") AS ?l2)'
 
 
-def labelled(var: str) -> str:
-    """OPTIONALs binding ``?{var}Label``: preferred label or rdfs:label in ``?l1``, else in
-    ``?l2``, else schema:name (``var`` is a constant of this module, never request data)."""
+@dataclass(frozen=True)
+class EntityQuery:
+    """One query of the pages. ``languages``: it projects ``?lang`` and ``?other``, which the
+    reader binds to its language and the other one."""
+
+    text: str
+    languages: bool = False
+
+
+def _label_block(var: str) -> str:
     v = f"?{var}"
     return (
         f"OPTIONAL {{ {v} skos:prefLabel {v}_1 FILTER (LANGMATCHES(LANG({v}_1), ?l1)) }}\n"
@@ -27,56 +37,118 @@ def labelled(var: str) -> str:
     )
 
 
-EXISTS = "SELECT ?s WHERE { { ?s ?p ?o } UNION { ?x ?q ?s } } LIMIT 1"
+def labelled(columns: str, pattern: str, *labels: str) -> EntityQuery:
+    """``SELECT ?s ?lang ?other <columns> <?label>Label… WHERE { <pattern> }`` with a label for
+    each variable named in ``labels`` (constants of this module, never request data)."""
+    projected = " ".join([columns, *(f"?{var}Label" for var in labels)])
+    blocks = "".join(_label_block(var) for var in labels)
+    text = f"SELECT ?s ?lang ?other {projected} WHERE {{\n  {_LANGS}\n  {pattern}\n{blocks}}}"
+    return EntityQuery(text, languages=True)
 
-OUTGOING = f"""SELECT ?s ?lang ?other ?p ?o ?g ?pLabel ?oLabel WHERE {{
-  {LANGS}
-  GRAPH ?g {{ ?s ?p ?o }}
-  {labelled("p")}{labelled("o")}}}"""
 
-NESTED = f"""SELECT ?s ?lang ?other ?b ?p ?o ?pLabel ?oLabel WHERE {{
-  {LANGS}
-  ?s ?q ?b . FILTER (isBlank(?b))
-  ?b ?p ?o .
-  {labelled("p")}{labelled("o")}}}"""
+EXISTS = EntityQuery("SELECT ?s WHERE { { ?s ?p ?o } UNION { ?x ?q ?s } } LIMIT 1")
 
-AXIOMS = f"""SELECT ?s ?lang ?other ?ax ?p ?o ?k ?v ?vLabel WHERE {{
-  {LANGS}
-  ?ax a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ;
+OUTGOING = labelled("?p ?o ?g", "GRAPH ?g { ?s ?p ?o }", "p", "o")
+
+NESTED = labelled("?b ?p ?o", "?s ?q ?b . FILTER (isBlank(?b))\n  ?b ?p ?o .", "p", "o")
+
+AXIOMS = labelled(
+    "?ax ?p ?o ?k ?v",
+    """?ax a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ;
       owl:annotatedTarget ?o ; ?k ?v .
-  FILTER (?k IN (mk:confidence, prov:wasDerivedFrom, rdfs:comment))
-  {labelled("v")}}}"""
+  FILTER (?k IN (mk:confidence, prov:wasDerivedFrom, rdfs:comment))""",
+    "v",
+)
 
-EVIDENCE = """SELECT ?s ?sentence ?exact ?source WHERE {
+EVIDENCE = EntityQuery("""SELECT ?s ?sentence ?exact ?source WHERE {
   ?s mk:evidence ?sentence .
   ?sentence oa:hasSelector/oa:exact ?exact .
   OPTIONAL { ?sentence oa:hasSource ?source }
-}"""
+}""")
 
-INCOMING = f"""SELECT ?s ?lang ?other ?x ?p ?g ?xLabel ?pLabel WHERE {{
-  {LANGS}
-  GRAPH ?g {{ ?x ?p ?s }} FILTER (!isBlank(?x))
-  {labelled("x")}{labelled("p")}}}"""
+INCOMING = labelled("?x ?p ?g", "GRAPH ?g { ?x ?p ?s } FILTER (!isBlank(?x))", "x", "p")
 
 # The RDF of an entity (``/data/…``): its statements, asserted or inferred, the blank nodes they
-# lead to, the owl:Axiom annotations about them, and the labels of what it links to.
-DATA_QUERIES = (
-    ("s", "p", "o", "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"),
+# lead to, the owl:Axiom annotations about them, and the labels of what it links to; each with
+# the variables that make a triple of the answer (``s`` is the entity).
+DATA_QUERIES: tuple[tuple[str, str, str, EntityQuery], ...] = (
+    ("s", "p", "o", EntityQuery("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")),
     (
         "b",
         "p",
         "o",
-        "SELECT DISTINCT ?s ?b ?p ?o WHERE { ?s ?q ?b . FILTER (isBlank(?b)) ?b ?p ?o }",
+        EntityQuery(
+            "SELECT DISTINCT ?s ?b ?p ?o WHERE { ?s ?q ?b . FILTER (isBlank(?b)) ?b ?p ?o }"
+        ),
     ),
-    ("ax", "k", "v", "SELECT DISTINCT ?s ?ax ?k ?v WHERE { ?ax owl:annotatedSource ?s ; ?k ?v }"),
+    (
+        "ax",
+        "k",
+        "v",
+        EntityQuery("SELECT DISTINCT ?s ?ax ?k ?v WHERE { ?ax owl:annotatedSource ?s ; ?k ?v }"),
+    ),
     (
         "x",
         "lp",
         "label",
-        """SELECT DISTINCT ?s ?x ?lp ?label WHERE {
+        EntityQuery("""SELECT DISTINCT ?s ?x ?lp ?label WHERE {
   ?s ?p ?x . FILTER (isIRI(?x))
   VALUES ?lp { skos:prefLabel rdfs:label }
   ?x ?lp ?label
-}""",
+}"""),
     ),
+)
+
+# --- What the pages of some kinds of entity show besides their statements (``views.py``) ------
+
+AREA_CHAIN = labelled(
+    "?a ?parent", "?s schema:containedInPlace* ?a . ?a schema:containedInPlace ?parent .", "parent"
+)
+
+AREA_INSIDE = labelled(
+    "?x ?isArea",
+    "?x schema:containedInPlace ?s .\n  BIND (EXISTS { ?x a mk:AdministrativeArea } AS ?isArea)",
+    "x",
+)
+
+AREA_ORGANISATIONS = labelled(
+    "?x ?p",
+    "VALUES ?p { mk:basedIn mk:operatesWithin mk:jurisdiction }\n  ?x ?p ?s .",
+    "x",
+)
+
+ORGANISATION = labelled(
+    "?rel ?x",
+    """{ ?x org:subOrganizationOf ?s BIND ("sub" AS ?rel) }
+  UNION { ?s org:subOrganizationOf ?x BIND ("parent" AS ?rel) }
+  UNION { ?x mk:headPostIn ?s BIND ("head" AS ?rel) }
+  UNION { ?x org:postIn ?s BIND ("post" AS ?rel) }
+  UNION { ?x org:memberOf ?s BIND ("member" AS ?rel) }
+  UNION { ?s mk:partnerOf ?x BIND ("partner" AS ?rel) }""",
+    "x",
+)
+
+# Pairs (x, y) where both are always bound (see the module's description).
+ORGANISATION_PAIRS = labelled(
+    "?rel ?x ?y",
+    """{ ?x org:postIn ?s . ?x org:heldBy ?y BIND ("holder" AS ?rel) }
+  UNION { ?x mk:recipient ?s . ?x mk:atEvent ?y BIND ("received" AS ?rel) }
+  UNION { ?x mk:conferredBy ?s . ?x mk:recipient ?y BIND ("conferred" AS ?rel) }""",
+    "x",
+    "y",
+)
+
+PERSON = labelled(
+    "?rel ?x ?y",
+    """{ ?x org:heldBy ?s . ?x mk:headPostIn ?y BIND ("head" AS ?rel) }
+  UNION { ?x org:heldBy ?s . ?x org:postIn ?y BIND ("post" AS ?rel) }
+  UNION { ?x mk:recipient ?s . ?x mk:atEvent ?y BIND ("received" AS ?rel) }""",
+    "x",
+    "y",
+)
+
+ARTICLE = labelled(
+    "?sentence ?exact ?fact",
+    "?sentence oa:hasSource ?s ; oa:hasSelector/oa:exact ?exact .\n  ?fact mk:evidence ?sentence .",
+    "fact",
 )

@@ -1,16 +1,11 @@
-"""What an entity page says about one entity, as plain data (no HTML is built here).
-
-``Describer(engine, site, lang).describe(path, page)`` asks the query service a few SELECT
-queries, each binding the entity with ``bindings`` (never pasting request data into the text),
-and returns an ``Entity``: its label in the chosen language (else the other), its types, a
-description, every outgoing property grouped and labelled, each value labelled and linked (local
-paths for our own entities, marked external links for other http(s) IRIs, no link at all for any
-other scheme), inferred facts told apart from asserted ones, the confidence notes of ``owl:Axiom``
-annotations, the quoted sentence of each ``mk:evidence``, and the incoming links paged.
-``specialise`` adds what areas, organisations, people, awards and the press release show besides.
-
-The queries are in ``entity_queries``, the IRI-to-path mapping in ``linked``, the schema.org
-JSON-LD in ``jsonld``.
+"""Reads one entity for its page: ``EntityReader(engine, links, lang).read(path, page)`` asks the
+query service a few SELECT queries (``queries.py``), each binding the entity as a value, and
+returns an ``Entity`` (``model.py``): its label in the chosen language (else the other), its types,
+a description, every outgoing property grouped and labelled, each value linked (local paths for
+our entities, marked external links for other http(s) IRIs, none for any other scheme), inferred
+facts told apart from asserted ones, the confidence notes of ``owl:Axiom`` annotations, the quoted
+sentence of each ``mk:evidence``, and the incoming links paged. ``views.py`` adds what areas,
+organisations, people, awards and the press release show besides.
 """
 
 from __future__ import annotations
@@ -18,12 +13,19 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from malang_kg.engine import Row, SelectResult, Term
 from malang_kg.engine.service import QueryService
 from malang_kg.entities.jsonld import schema_jsonld
+from malang_kg.entities.model import (
+    Annotation,
+    Entity,
+    Incoming,
+    PropertyGroup,
+    Quote,
+    Value,
+)
 from malang_kg.entities.queries import (
     AXIOMS,
     DATA_QUERIES,
@@ -32,96 +34,12 @@ from malang_kg.entities.queries import (
     INCOMING,
     NESTED,
     OUTGOING,
+    EntityQuery,
 )
 from malang_kg.iris import PROV, RDF, RDFS, SCHEMA, SKOS, Layout, Links, anchor
 
 PAGE_SIZE = 50
 QUERY_PREFIXES = ("mk", "org", "schema", "oa", "skos", "prov", "owl", "rdf", "rdfs", "xsd", "dct")
-LONG_TEXT = 600  # characters past which a literal is shown folded
-
-# --- The page's data ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A sentence of a source quoted verbatim, and where to read it in context."""
-
-    text: str
-    sentence: str  # the sentence's IRI
-    href: str | None = None  # the article's page, anchored at the sentence
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """What an ``owl:Axiom`` says about one statement: how sure, from where, why."""
-
-    confidence: tuple[Value, ...] = ()
-    sources: tuple[Value, ...] = ()
-    comments: tuple[Value, ...] = ()
-
-
-@dataclass(frozen=True)
-class Value:
-    """One value as shown: ``text`` (label, literal or IRI), a link when there may be one."""
-
-    term: Term
-    text: str
-    lang: str | None = None  # the language of ``text`` where known
-    href: str | None = None
-    external: bool = False
-    note: str = ""  # a literal's language tag or datatype
-    inferred: bool = False
-    notes: tuple[Annotation, ...] = ()
-    quote: Quote | None = None
-    nested: tuple[PropertyGroup, ...] = ()  # the properties of a blank node
-
-    @property
-    def iri(self) -> str | None:
-        return self.term.value if self.term.kind == "uri" else None
-
-    @property
-    def long(self) -> bool:
-        return self.term.kind == "literal" and len(self.text) > LONG_TEXT
-
-
-@dataclass(frozen=True)
-class PropertyGroup:
-    predicate: Value
-    values: tuple[Value, ...]
-
-    @property
-    def inferred(self) -> bool:
-        return all(value.inferred for value in self.values)
-
-
-@dataclass(frozen=True)
-class Incoming:
-    groups: tuple[PropertyGroup, ...]
-    total: int
-    page: int
-    pages: int
-    truncated: bool = False
-
-
-@dataclass
-class Entity:
-    iri: str
-    path: str
-    label: Value
-    types: tuple[Value, ...]  # asserted types
-    description: Value | None
-    groups: tuple[PropertyGroup, ...]
-    evidence: tuple[Quote, ...]
-    incoming: Incoming
-    jsonld: dict[str, Any]
-    views: dict[str, Any] = field(default_factory=dict)  # filled by ``specialise``
-
-    def values(self, iri: str) -> tuple[Value, ...]:
-        """The values of one outgoing property."""
-        for group in self.groups:
-            if group.predicate.iri == iri:
-                return group.values
-        return ()
 
 
 class PageNotFound(LookupError):
@@ -169,15 +87,14 @@ class EntityReader:
 
     # - querying -
 
-    def run(self, query: str, **bindings: Term) -> SelectResult:
-        """Run one of the pages' queries (constant text); ``?lang`` and ``?other`` are bound
-        when the query projects them (queries that use ``labelled`` do)."""
+    def run(self, query: EntityQuery, **bindings: Term) -> SelectResult:
+        """Run one of the pages' queries, with the reader's languages if it takes them."""
         values = dict(bindings)
-        if "?lang ?other" in query:
+        if query.languages:
             values.update(lang=Term.literal(self.lang), other=Term.literal(self.other))
-        return self.engine.select(self._prefixes + query, values)
+        return self.engine.select(self._prefixes + query.text, values)
 
-    def select(self, query: str, **bindings: Term) -> list[Row]:
+    def select(self, query: EntityQuery, **bindings: Term) -> list[Row]:
         return self.run(query, **bindings).rows
 
     def exists(self, iri: str) -> bool:

@@ -22,18 +22,18 @@ import pyoxigraph as ox
 
 from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term, TsvResult
 from malang_kg.engine.oxterms import OxTerm, from_oxigraph, parse_tsv, select_from_tsv, to_oxigraph
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.iris import PREFIXES
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 _RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    neg.TURTLE.mime: ox.RdfFormat.TURTLE,
-    neg.N_TRIPLES.mime: ox.RdfFormat.N_TRIPLES,
-    neg.JSON_LD.mime: ox.RdfFormat.JSON_LD,
-    neg.RDF_XML.mime: ox.RdfFormat.RDF_XML,
-    neg.TRIG.mime: ox.RdfFormat.TRIG,
-    neg.N_QUADS.mime: ox.RdfFormat.N_QUADS,
+    fmt.TURTLE.mime: ox.RdfFormat.TURTLE,
+    fmt.N_TRIPLES.mime: ox.RdfFormat.N_TRIPLES,
+    fmt.JSON_LD.mime: ox.RdfFormat.JSON_LD,
+    fmt.RDF_XML.mime: ox.RdfFormat.RDF_XML,
+    fmt.TRIG.mime: ox.RdfFormat.TRIG,
+    fmt.N_QUADS.mime: ox.RdfFormat.N_QUADS,
 }
 _PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
 
@@ -43,24 +43,24 @@ class SerializationError(ValueError):
     the message says so in words for the client."""
 
 
-def serialize(result: QueryResult, media: neg.MediaType) -> bytes:
+def serialize(result: QueryResult, media: fmt.MediaType) -> bytes:
     """The bytes of ``result`` in ``media`` (never HTML: the web layer renders that)."""
     if isinstance(result, GraphResult):
         return serialize_graph(result.triples, media)
     mime = media.mime
     if isinstance(result, TsvResult):  # written by the engine: passed on, or converted in Rust
-        if mime == neg.TSV.mime:
+        if mime == fmt.TSV.mime:
             return result.tsv
-        if mime in (neg.SPARQL_JSON.mime, neg.JSON.mime):
+        if mime in (fmt.SPARQL_JSON.mime, fmt.JSON.mime):
             return parse_tsv(result).serialize(format=ox.QueryResultsFormat.JSON) or b""
         result = select_from_tsv(result)
-    if mime in (neg.SPARQL_JSON.mime, neg.JSON.mime):
+    if mime in (fmt.SPARQL_JSON.mime, fmt.JSON.mime):
         return to_json(result)
-    if mime in (neg.SPARQL_XML.mime, neg.XML.mime):
+    if mime in (fmt.SPARQL_XML.mime, fmt.XML.mime):
         return to_xml(result)
-    if mime == neg.CSV.mime:
+    if mime == fmt.CSV.mime:
         return to_csv(result)
-    if mime == neg.TSV.mime:
+    if mime == fmt.TSV.mime:
         return to_tsv(result)
     raise SerializationError(f"query results cannot be written as {mime}")
 
@@ -277,7 +277,7 @@ def to_ox_triples(triples: Iterable[tuple[Term, Term, Term]]) -> list[ox.Triple]
     return out
 
 
-def serialize_graph(triples: Iterable[tuple[Term, Term, Term]], media: neg.MediaType) -> bytes:
+def serialize_graph(triples: Iterable[tuple[Term, Term, Term]], media: fmt.MediaType) -> bytes:
     """The triples in an RDF format; Turtle, TriG and RDF/XML with the project's prefixes."""
     rdf_format = _RDF_FORMATS.get(media.mime)
     if rdf_format is None:

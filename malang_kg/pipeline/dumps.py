@@ -245,7 +245,7 @@ def write_dumps(
     SHA-256.
 
     The dumps that merge graphs into one are written by a forked child process meanwhile
-    (``build.forking``); each body is compressed in a thread while the next is serialised."""
+    (``forking.py``); each body is compressed in a thread while the next is serialised."""
     directory.mkdir(parents=True, exist_ok=True)
     merged = [dump for dump in DUMPS if not dump.keep_graphs]
     kept = [dump for dump in DUMPS if dump.keep_graphs]

@@ -1,22 +1,8 @@
-"""Materialising OWL RL entailments on the Oxigraph store with rules generated from the ontology.
-
-1. The ontology (every triple of the ontology graphs, and any schema triple of a data file) is
-   closed by owlrl, the reference reasoner; what it adds goes to the inferred graph.
-2. ``malang_kg.pipeline.rules`` turns the closed ontology into SPARQL updates, which run in
-   rounds: the first over everything, each later one joining only the previous round's new
-   triples (semi-naive evaluation), until a round adds nothing.
-3. If the data entailed new schema triples, the ontology is closed again with them and the
-   rules run on; then owlrl's errors for ill-typed literals are added, its trivia pruned
-   (``reason.trivia_reason``), and nothing asserted is repeated in the inferred graph.
-
-The result equals owlrl's closure of everything, minus the trivia (``tests/test_reason_rules``
-checks it on the real data, on synthetic data and on each construct), with one deliberate gap:
-owlrl goes on deriving from triples with a *literal* subject, which it makes when an inverse or
-symmetric property has a literal value, or equates two different literal values of a
-functional property (``"1" owl:sameAs "2"``). A store cannot hold such triples and the rules
-never make them. Such values are modelling errors, which the shapes catch for most properties
-(every object property they constrain takes `sh:class`, and the functional ones `sh:maxCount 1`).
-"""
+"""Materialising OWL RL entailments on the Oxigraph store: owlrl closes the ontology, the rules
+it implies (``rules.py``) run semi-naively as SPARQL updates until a round adds nothing, the
+ontology is closed again if the data entailed schema triples, and owlrl's trivia are pruned. The
+result equals owlrl's closure minus the trivia, but for derivations from literal subjects (see
+``docs/design.md``)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ pickled through a pipe. Where ``os.fork`` does not exist the work simply runs in
 
 A child must not use an on-disk (RocksDB) store: RocksDB's threads and locks do not survive a
 fork, so a child of a process that has used one can hang. The build writes its serving store in
-the parent (``build/pipeline.py``).
+the parent (``run.py``).
 """
 
 from __future__ import annotations

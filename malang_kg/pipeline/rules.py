@@ -1,18 +1,7 @@
-"""OWL RL rules generated from the closed ontology, as SPARQL updates for Oxigraph.
-
-owlrl stays the reference reasoner: it closes the ontology (the TBox) alone, which is small and
-fast. Every OWL 2 RL rule that derives data from data (``prp-spo1``, ``prp-spo2`` chains,
-``prp-inv1/2``, ``prp-symp``, ``prp-trp``, ``prp-dom``, ``prp-rng``, ``prp-eqp1/2``,
-``prp-fp``, ``prp-ifp``, ``cax-sco``, ``cax-eqc1/2``, ``eq-sym``, ``eq-trans``, ``eq-rep-*``) is
-then one SPARQL update whose ``VALUES`` table lists the axioms of the closed ontology it
-applies. ``malang_kg.pipeline.fixpoint`` runs them semi-naively (each round joins only what the
-previous round added) until nothing new appears.
-
-Constructs whose rules this module does not generate (class expressions such as
-``owl:someValuesFrom`` or ``owl:intersectionOf``, keys, and the axioms that can only make the
-data inconsistent, such as ``owl:disjointWith``) raise ``UnsupportedOntology``: such an
-ontology needs the reference reasoner (``MALANG_KG_BUILD_ENGINE=reference``).
-"""
+"""OWL RL rules generated from the closed ontology, as SPARQL updates for Oxigraph: each data rule
+(``prp-spo1``, ``prp-spo2``, ``prp-inv``, ``cax-sco``, ``eq-*``…) is one update whose ``VALUES``
+lists the axioms it applies. Constructs it does not generate (class expressions, keys,
+disjointness) raise ``UnsupportedOntology``: such an ontology needs the reference reasoner."""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 A build that fails validation is never written; a written build becomes current with one rename.
 Everything happens on one pyoxigraph store: the sources are parsed into it, the shapes run on it
 as SPARQL, the rules of the ontology add the inferred graph to it and it is dumped as the build.
+Validation runs in a forked child while the parent reasons, and the dumps are written in a child
+while the parent writes the RocksDB store (``forking.py``).
 ``MALANG_KG_BUILD_ENGINE=reference`` validates with pyshacl and reasons with owlrl instead.
 """
 
@@ -14,7 +16,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -91,7 +94,7 @@ def reason(sources: Sources, settings: Settings, inferred_iri: str, log: Log) ->
         raise BuildError(str(error)) from error
 
 
-def _describe_inferences(
+def _report_inferences(
     store: ox.Store, inferred_iri: str, base_iri: str, dropped: Counter[str], log: Log
 ) -> None:
     names = Graph().namespace_manager
@@ -115,19 +118,15 @@ def _describe_inferences(
         log(f"pruned {sum(dropped.values())} trivial entailments: {summary}")
 
 
-def run_build(settings: Settings, log: Log = print) -> Manifest:
-    _engine(settings)
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-    sources = load_sources(settings)
-    timings["parse"] = time.perf_counter() - started
-    triples = sum(s.triples for s in sources.all())
-    log(f"parsed {len(sources.all())} files ({triples} triples) in {timings['parse']:.2f} s")
+def _check_and_reason(
+    sources: Sources, settings: Settings, inferred_iri: str, timings: dict[str, float], log: Log
+) -> Counter[str]:
+    """Validate in a forked child (it only reads the store) while this process reasons.
 
-    # Validation runs in a forked child (it only reads the store) while the parent reasons.
+    Returns the pruned entailments; raises ``BuildError`` with the report if the data is invalid.
+    """
     checking = Forked(lambda: _timed(lambda: validate_with(sources, settings)))
     mark = time.perf_counter()
-    inferred_iri = Layout(settings.base_iri).inferred_graph
     try:
         dropped = reason(sources, settings, inferred_iri, log)
     except BaseException:
@@ -140,9 +139,62 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
     if not report.conforms:
         raise BuildError(report.render())
     log(f"validated against {sources.shapes.display} in {timings['validate']:.2f} s")
-    _describe_inferences(sources.store, inferred_iri, settings.base_iri, dropped, log)
+    _report_inferences(sources.store, inferred_iri, settings.base_iri, dropped, log)
     log(f"reasoned in {timings['reason']:.2f} s")
+    return dropped
 
+
+def _manifest_graphs(sources: Sources, settings: Settings, inferred_iri: str) -> list[GraphCount]:
+    """Each graph of the build, where it comes from and how many triples it has."""
+    graphs = [s.graph_iri for s in sources.all()] + [inferred_iri]
+    counts = graph_counts(sources.store)
+    reasoner = (
+        "owlrl (OWL RL)"
+        if settings.build_engine == "reference"
+        else "OWL RL rules on Oxigraph (ontology closed by owlrl)"
+    )
+    origin = {s.graph_iri: s.display for s in sources.all()} | {inferred_iri: reasoner}
+    return [GraphCount(iri, origin[iri], counts.get(iri, 0)) for iri in graphs]
+
+
+def _write_files(
+    sources: Sources,
+    settings: Settings,
+    staging: Path,
+    inferred_iri: str,
+    timings: dict[str, float],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Write the serving store here while a forked child writes the dumps; return the dumps'
+    and the dataset file's descriptions."""
+    # RocksDB (under the on-disk store) must never run in a forked child of a process that
+    # has used it (its threads and locks do not survive a fork; the child can hang).
+    dumping = Forked(
+        lambda: write_dumps(
+            sources.store,
+            staging / DOWNLOADS_DIR,
+            inferred_iri,
+            Layout(settings.base_iri).prefixes,
+            staging / DATASET_FILE,
+        )
+    )
+    try:
+        _, timings["store"] = _timed(lambda: write_store(sources.store, staging / STORE_DIR))
+    except BaseException:
+        dumping.cancel()
+        raise
+    return dumping.result()
+
+
+def _write_build(
+    sources: Sources,
+    settings: Settings,
+    inferred_iri: str,
+    dropped: Counter[str],
+    timings: dict[str, float],
+    started: float,
+    log: Log,
+) -> Manifest:
+    """Write the build into a staging directory and publish it; on failure remove the staging."""
     now = datetime.now(UTC)
     build_id = _build_id(sources, settings.base_iri, now)
     store = settings.store
@@ -151,41 +203,17 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
     staging.mkdir()
     try:
         mark = time.perf_counter()
-        graphs = [s.graph_iri for s in sources.all()] + [inferred_iri]
-        counts = graph_counts(sources.store)
-        # The dumps are written by a forked child while this process writes the serving store:
-        # RocksDB (under the on-disk store) must never run in a forked child of a process that
-        # has used it (its threads and locks do not survive a fork; the child can hang).
-        dumping = Forked(
-            lambda: write_dumps(
-                sources.store,
-                staging / DOWNLOADS_DIR,
-                inferred_iri,
-                Layout(settings.base_iri).prefixes,
-                staging / DATASET_FILE,
-            )
-        )
-        try:
-            _, timings["store"] = _timed(lambda: write_store(sources.store, staging / STORE_DIR))
-        except BaseException:
-            dumping.cancel()
-            raise
-        dumps, dataset = dumping.result()
+        graphs = _manifest_graphs(sources, settings, inferred_iri)
+        dumps, dataset = _write_files(sources, settings, staging, inferred_iri, timings)
         timings["write"] = time.perf_counter() - mark
         log(f"wrote the Oxigraph store in {timings['store']:.2f} s, the dumps meanwhile")
         log(f"wrote the build and its dumps in {timings['write']:.2f} s")
         timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
-        reasoner = (
-            "owlrl (OWL RL)"
-            if settings.build_engine == "reference"
-            else "OWL RL rules on Oxigraph (ontology closed by owlrl)"
-        )
-        origin = {s.graph_iri: s.display for s in sources.all()} | {inferred_iri: reasoner}
         manifest = Manifest(
             build_id=build_id,
             created=now.isoformat(timespec="seconds"),
             base_iri=settings.base_iri,
-            graphs=[GraphCount(iri, origin[iri], counts.get(iri, 0)) for iri in graphs],
+            graphs=graphs,
             sources={s.display: s.sha256 for s in [*sources.all(), sources.shapes]},
             files={DATASET_FILE: dataset},
             dumps=dumps,
@@ -197,13 +225,33 @@ def run_build(settings: Settings, log: Log = print) -> Manifest:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    removed = prune_old_builds(store, settings.keep_builds)
+    return manifest
 
-    log(f"build {build_id} written to {builds_dir(store) / build_id}")
+
+def _report_build(
+    settings: Settings, manifest: Manifest, removed: list[str], started: float, log: Log
+) -> None:
+    log(f"build {manifest.build_id} written to {builds_dir(settings.store) / manifest.build_id}")
     for graph in manifest.graphs:
         log(f"  {graph.triples:8d}  {graph.iri}  ({graph.source})")
     log(f"  {manifest.triples:8d}  triples in all")
     if removed:
         log(f"removed old builds: {', '.join(removed)}")
     log(f"done in {time.perf_counter() - started:.2f} s")
+
+
+def run_build(settings: Settings, log: Log = print) -> Manifest:
+    """Parse, validate and reason, write and publish the build, then prune old builds."""
+    _engine(settings)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    sources = load_sources(settings)
+    timings["parse"] = time.perf_counter() - started
+    triples = sum(s.triples for s in sources.all())
+    log(f"parsed {len(sources.all())} files ({triples} triples) in {timings['parse']:.2f} s")
+    inferred_iri = Layout(settings.base_iri).inferred_graph
+    dropped = _check_and_reason(sources, settings, inferred_iri, timings, log)
+    manifest = _write_build(sources, settings, inferred_iri, dropped, timings, started, log)
+    removed = prune_old_builds(settings.store, settings.keep_builds)
+    _report_build(settings, manifest, removed, started, log)
     return manifest

@@ -1,15 +1,11 @@
-"""Validating the store against the shapes, compiled to SPARQL (``malang_kg.pipeline.shapes``).
+"""Validating the store against the shapes compiled to SPARQL (``shapes.py``).
 
 Each node shape's targets become one SPARQL pattern of its focus nodes (``?this``); each
-constraint becomes one query that joins it and returns only the violations, so a million
-triples validate in seconds where pyshacl, walking the graph node by node in Python, takes
-hours. The results are those pyshacl gives (``tests/test_build_shapes.py`` compares the two on
-the real data, synthetic data and broken files): same focus node, constraint component, path,
-value and, where the shapes give one, message.
-
-SPARQL constraints (``sh:sparql``) are joined with the focus nodes rather than run once per
-focus node with ``$this`` pre-bound; the two agree when the query binds ``$this`` in a triple
-pattern, as every constraint of ``ontology/shapes.ttl`` does.
+constraint becomes one query that joins it and returns only the violations, so the store's query
+engine does the work that pyshacl does by walking the graph node by node in Python. The results
+are those pyshacl gives (``tests/test_build_shapes.py`` compares the two on the real data,
+synthetic data and broken files): same focus node, constraint component, path, value and, where
+the shapes give one, message.
 """
 
 from __future__ import annotations
@@ -151,80 +147,87 @@ class Checker:
         return results
 
     def property(self, prop: PropertyShape, focus: str) -> list[Result]:
-        results: list[Result] = []
+        """The results of one property shape for the focus nodes that ``focus`` binds to ?this."""
         values = f"{focus} ?this {prop.path} ?v ."
+        return [
+            *self.cardinality(prop, focus, values),
+            *self.value_tests(prop, values),
+            *self.unique_lang(prop, values),
+            *self.qualified(prop, focus),
+        ]
 
-        def add(this: OxTerm | None, component: str, value: OxTerm | None, default: str) -> None:
-            term = _term(value) if value is not None else None
-            message = prop.message or default
-            results.append(
-                Result(_term(this), component, prop.shown_path, term, message, prop.severity)
-            )
-
+    def cardinality(self, prop: PropertyShape, focus: str, values: str) -> list[Result]:
+        """``sh:minCount`` and ``sh:maxCount``."""
+        results: list[Result] = []
         if prop.min_count:
             query = (
                 f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {prop.path} ?v }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {prop.min_count})"
             )
-            for row in self.select(query):
-                add(
-                    row["this"],
-                    "MinCountConstraintComponent",
-                    None,
-                    f"Less than {prop.min_count} values on {prop.shown_path}",
-                )
+            message = f"Less than {prop.min_count} values on {prop.shown_path}"
+            results += self.failing(prop, query, "MinCountConstraintComponent", message)
         if prop.max_count is not None:
             query = (
                 f"SELECT ?this WHERE {{ {values} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {prop.max_count})"
             )
-            for row in self.select(query):
-                add(
-                    row["this"],
-                    "MaxCountConstraintComponent",
-                    None,
-                    f"More than {prop.max_count} values on {prop.shown_path}",
-                )
+            message = f"More than {prop.max_count} values on {prop.shown_path}"
+            results += self.failing(prop, query, "MaxCountConstraintComponent", message)
+        return results
+
+    def value_tests(self, prop: PropertyShape, values: str) -> list[Result]:
+        """The value constraints: one result per focus node and value that fails one."""
+        results: list[Result] = []
         for test in prop.tests:
             query = (
                 f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
                 f"FILTER (!COALESCE({test.expression}, false)) }}"
             )
             for row in self.select(query):
-                add(row["this"], test.component, row["v"], test.message)
-        if prop.unique_lang:
-            query = (
-                f'SELECT ?this ?lang WHERE {{ {values} FILTER (isLiteral(?v) && LANG(?v) != "") '
-                "BIND (LCASE(LANG(?v)) AS ?lang) } GROUP BY ?this ?lang "
-                "HAVING (COUNT(DISTINCT ?v) > 1)"
-            )
-            for row in self.select(query):
-                add(
-                    row["this"],
-                    "UniqueLangConstraintComponent",
-                    None,
-                    "More than one String shares the same Language",
-                )
-        if prop.qualified is not None:
-            expression, low, high = prop.qualified
-            for bound, operator, name in ((low, "<", "Min"), (high, ">", "Max")):
-                if bound is None:
-                    continue
-                query = (
-                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {prop.path} ?v "
-                    f"FILTER ({expression}) }} }} GROUP BY ?this "
-                    f"HAVING (COUNT(DISTINCT ?v) {operator} {bound})"
-                )
-                for row in self.select(query):
-                    add(
-                        row["this"],
-                        f"Qualified{name}CountConstraintComponent",
-                        None,
-                        f"Focus node does not conform to the qualified shape {operator} {bound}",
-                    )
+                results.append(_result(prop, row["this"], test.component, row["v"], test.message))
         return results
 
+    def unique_lang(self, prop: PropertyShape, values: str) -> list[Result]:
+        """``sh:uniqueLang``: one result per focus node and language used more than once."""
+        if not prop.unique_lang:
+            return []
+        query = (
+            f'SELECT ?this ?lang WHERE {{ {values} FILTER (isLiteral(?v) && LANG(?v) != "") '
+            "BIND (LCASE(LANG(?v)) AS ?lang) } GROUP BY ?this ?lang "
+            "HAVING (COUNT(DISTINCT ?v) > 1)"
+        )
+        message = "More than one String shares the same Language"
+        return self.failing(prop, query, "UniqueLangConstraintComponent", message)
+
+    def qualified(self, prop: PropertyShape, focus: str) -> list[Result]:
+        """``sh:qualifiedMinCount`` and ``sh:qualifiedMaxCount``."""
+        if prop.qualified is None:
+            return []
+        expression, low, high = prop.qualified
+        results: list[Result] = []
+        for bound, operator, name in ((low, "<", "Min"), (high, ">", "Max")):
+            if bound is None:
+                continue
+            query = (
+                f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {prop.path} ?v "
+                f"FILTER ({expression}) }} }} GROUP BY ?this "
+                f"HAVING (COUNT(DISTINCT ?v) {operator} {bound})"
+            )
+            component = f"Qualified{name}CountConstraintComponent"
+            message = f"Focus node does not conform to the qualified shape {operator} {bound}"
+            results += self.failing(prop, query, component, message)
+        return results
+
+    def failing(
+        self, prop: PropertyShape, query: str, component: str, default: str
+    ) -> list[Result]:
+        """A result without a value for each focus node (``?this``) that ``query`` returns."""
+        return [_result(prop, row["this"], component, None, default) for row in self.select(query)]
+
     def sparql(self, shape: NodeShape, constraint: SparqlConstraint, focus: str) -> list[Result]:
+        """``sh:sparql``: the query is joined with the focus nodes rather than run once per focus
+        node with ``$this`` pre-bound; the two agree when the query binds ``$this`` in a triple
+        pattern, as every constraint of ``ontology/shapes.ttl`` does."""
         match = SELECT.match(constraint.select)
         if match is None:
             raise UnsupportedShape(f"cannot read the SPARQL constraint {constraint.select!r}")
@@ -257,6 +260,15 @@ class Checker:
                 Result(this, "SPARQLConstraintComponent", path, value, message, shape.severity)
             )
         return results
+
+
+def _result(
+    prop: PropertyShape, this: OxTerm | None, component: str, value: OxTerm | None, default: str
+) -> Result:
+    """A result of a property shape; the shape's own message, if any, replaces ``default``."""
+    term = _term(value) if value is not None else None
+    message = prop.message or default
+    return Result(_term(this), component, prop.shown_path, term, message, prop.severity)
 
 
 def _term(term: OxTerm | None) -> Term:

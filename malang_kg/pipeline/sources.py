@@ -1,9 +1,9 @@
 """Finding and parsing the sources of a build: the ontology, the shapes and the data files.
 
-Every Turtle file of the ontology and the data is parsed by pyoxigraph (about 15x faster than
-rdflib: a million triples in seconds) straight into one in-memory store, each file as its own
-named graph. The SHACL shapes are parsed by rdflib, which reads their structure. Files are
-written with the canonical base IRI (``namespaces.CANONICAL_BASE``); when
+Every Turtle file of the ontology and the data is parsed by pyoxigraph straight into one
+in-memory store, each file as its own named graph; the SHACL shapes are parsed by rdflib, which
+reads their structure. Files are written with the canonical base IRI (``iris.CANONICAL_BASE``);
+when
 ``MALANG_KG_BASE_IRI`` differs, every IRI and datatype under the canonical base is rewritten to
 the configured one as the file is read.
 """

@@ -1,6 +1,6 @@
 """SHACL validation of the data against ``ontology/shapes.ttl``, reported by file and node.
 
-``validate`` runs the shapes compiled to SPARQL on the Oxigraph store (``build.shacl``), which
+``validate`` runs the shapes compiled to SPARQL on the Oxigraph store (``shacl.py``), which
 scales to millions of triples; ``validate_reference`` runs pyshacl, the reference, which it is
 tested against. Either way the ontology is part of the data graph while validating, so
 ``sh:class`` constraints follow the class hierarchy without running the reasoner first, and
@@ -127,7 +127,7 @@ def _report(violations: list[Violation]) -> Report:
 
 
 def validate(sources: Sources) -> Report:
-    """Validate with the shapes compiled to SPARQL, on the store (see ``build.shacl``)."""
+    """Validate with the shapes compiled to SPARQL, on the store (see ``shacl.py``)."""
     display = Display(sources)
     try:
         results = check(sources.store, sources.shapes_graph, sources.typed_literals)

@@ -1,16 +1,7 @@
-"""Which servers run over a store, and which builds they use.
-
-``malang-kg serve`` keeps one record per running server (its gunicorn master) in
-``{STORE}/servers/<pid>.json``: the build new workers get, every build a worker of it still
-serves, how many reloads it has done and why the last one failed, if it did. ``malang-kg
-reload`` finds the servers to signal there, and pruning old builds (``builds.prune_old_builds``)
-never deletes a build that a live server lists. ``{STORE}/serve.pid`` holds the pid of the
-server started last, for ``kill -HUP "$(cat STORE/serve.pid)"``.
-
-A record is written whole with one rename, so a reader never sees half of one. A record whose
-process is gone (or whose pid now belongs to another process, told by the process's start time)
-is stale and ignored.
-"""
+"""Which servers run over a store, and which builds they use: one record per running server in
+``{STORE}/servers/<pid>.json``, written whole with one rename, so that ``malang-kg reload`` finds
+the servers to signal and pruning never deletes a build a live server uses. A record whose
+process is gone (or whose pid now belongs to another process) is ignored."""
 
 from __future__ import annotations
 

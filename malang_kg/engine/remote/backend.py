@@ -1,33 +1,8 @@
-"""The remote backend: any SPARQL 1.1 query endpoint (Oxigraph server, Fuseki, Virtuoso, …).
-
-Every query reaches it through ``QueryService``, so the guard has already refused SERVICE, LOAD,
-updates and unknown graphs before this module sends anything. Then:
-
-- **Syntax** is checked here, on an empty local Oxigraph store in a killable query process
-  (``engine/workers.py``; an ASK or an aggregate is evaluated on the spot, even on an empty
-  store), so a syntax error says where, as in embedded mode, and the engine never sees such text.
-- **Values** are bound as a ``VALUES`` block of escaped terms (``engine/query_text.py``): a remote
-  engine has no substitution API.
-- **The dataset** is always sent with the request: the default graph is the union of the
-  published graphs (every one as ``default-graph-uri`` and ``named-graph-uri``) unless the query
-  or the client names its own, so the answer is the same on any engine, whatever its default
-  graph, and never includes the build description graph.
-- **Limits** hold on our side: the answer is streamed and parsed as it arrives, reading stops
-  after ``max_rows`` rows, and past the query's time limit the connection is shut and the client
-  gets 503 (the engine may be told the same with its own timeout, e.g. ``oxigraph serve
-  --timeout-s``). Connections are pooled; every call has a timeout.
-- **Faults** become 503 (unreachable, or the engine says 503), 504 (no answer in time) or 502 (an
-  error or an unreadable answer), with a message for the client; the details (URL, status, the
-  engine's own text) go to the log only. Nothing is kept about a failure: the next query tries
-  again, so the service recovers by itself when the engine is back.
-
-``build_id``, ``graphs`` and ``triples`` come from the build description graph that
-``malang-kg publish`` writes (``{BASE}graph/build``), read again every few seconds; without one,
-from the engine's named graphs and a count. ``build_id`` never fails (the logs, the metrics and the
-result cache read it on every request): it names the last build seen. ``triples`` asks the engine
-again once its answer is half a second old (``/health`` reads it) and fails with 503 saying why
-when the engine cannot answer.
-"""
+"""The remote backend: any SPARQL 1.1 query endpoint (Oxigraph server, Fuseki, Virtuoso…) behind
+the same guard and limits as the embedded store. Syntax is checked locally, the dataset is sent
+with every request, the answer is parsed as it streams and cut at the limits, and faults become
+502/503/504 with a message for the client (the engine's own words go to the log). The build id,
+graphs and count come from the description graph ``malang-kg publish`` writes."""
 
 from __future__ import annotations
 
@@ -69,7 +44,7 @@ from malang_kg.engine.remote.client import (
 )
 from malang_kg.engine.tokens import query_form, tokenize
 from malang_kg.engine.workers import QueryPool
-from malang_kg.iris import Layout
+from malang_kg.iris import DCTERMS, VOID, Layout
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
@@ -90,10 +65,6 @@ SYNTAX_CHECK_SECONDS = 1.0  # past it the query parsed (its evaluation on nothin
 DESCRIPTION_MAX_AGE = 2.0  # seconds the build description is reused before it is read again
 HEALTH_MAX_AGE = 0.5  # ``triples`` (``/health``) reads it at least this often
 FALLBACK_COUNT_MAX_AGE = 60.0  # without a description graph, the count of triples is redone
-
-DCTERMS = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class _Body(io.RawIOBase):
@@ -196,7 +167,7 @@ class RemoteBackend:
 
     # --- the build description --------------------------------------------------------------
 
-    def _describe(self, max_age: float) -> Description:
+    def _description_now(self, max_age: float) -> Description:
         with self._lock:
             current = self._description
             if current is not None and time.monotonic() - current.fetched < max_age:
@@ -246,17 +217,17 @@ class RemoteBackend:
     @property
     def build_id(self) -> str:
         try:
-            return self._describe(DESCRIPTION_MAX_AGE).build_id
+            return self._description_now(DESCRIPTION_MAX_AGE).build_id
         except QueryError:
             return self._description.build_id if self._description else "unavailable"
 
     @property
     def graphs(self) -> tuple[str, ...]:
-        return self._describe(DESCRIPTION_MAX_AGE).graphs
+        return self._description_now(DESCRIPTION_MAX_AGE).graphs
 
     @property
     def triples(self) -> int:
-        return self._describe(HEALTH_MAX_AGE).triples
+        return self._description_now(HEALTH_MAX_AGE).triples
 
     # --- queries ------------------------------------------------------------------------------
 

@@ -1,26 +1,7 @@
-"""``malang-kg publish``: load the current build into an external SPARQL engine.
-
-Every named graph of the build (ontology, data, inferences) replaces the graph of the same name in
-the engine, graph by graph, in batches of ``--batch-size`` triples that a large dataset survives:
-
-- with ``MALANG_KG_BACKEND_STORE_URL`` (SPARQL 1.1 Graph Store Protocol): ``PUT`` of the first
-  batch, ``POST`` of the others;
-- else with ``MALANG_KG_BACKEND_UPDATE_URL`` (SPARQL 1.1 Update): ``DROP SILENT GRAPH`` with the
-  first batch's ``INSERT DATA``, then ``INSERT DATA`` for the others (``INSERT … WHERE {}``
-  for statements with blank nodes, which some engines refuse in INSERT DATA).
-
-The dataset is read as a stream and split into one N-Triples file per graph first, so memory holds
-one graph's blank-node statements at most. A blank node is scoped to one request, so all the
-statements that share blank nodes go in the same batch. A transient failure (no connection, no
-answer in time, HTTP 429 or 5xx) is retried with a growing pause: a batch that is safe to send
-twice on its own (the replacing first one, or one without blank nodes) is sent again; otherwise the
-whole graph is sent again from its first, replacing batch.
-
-Graphs of the previously published build that the new one no longer has are dropped. Last, the
-build description graph ``{BASE}graph/build`` (build id, triples per graph) is replaced: the
-service reads its graphs, build id and count from it, so it switches to the new build only then.
-With ``MALANG_KG_BACKEND_URL`` set the counts in the engine are checked against the manifest.
-"""
+"""Loading a build into an external SPARQL engine (``malang-kg publish``): every named graph
+replaces its namesake, in batches (Graph Store Protocol, else SPARQL Update), statements that
+share blank nodes together, transient failures retried; the build description graph
+(``Layout.build_graph``) is replaced last, so the service switches builds only when all is there."""
 
 from __future__ import annotations
 
@@ -36,9 +17,9 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from malang_kg.engine.errors import BackendTimeout, BackendUnavailable
-from malang_kg.engine.remote.backend import DCTERMS, VOID, XSD, RemoteBackend
+from malang_kg.engine.remote.backend import RemoteBackend
 from malang_kg.engine.remote.client import BackendConfig, HttpClient
-from malang_kg.iris import Layout
+from malang_kg.iris import DCTERMS, VOID, XSD, Layout
 from malang_kg.store.builds import DATASET_FILE, read_manifest
 
 BATCH_TRIPLES = 10_000
@@ -165,7 +146,7 @@ class Target:
                 "MALANG_KG_BACKEND_UPDATE_URL (SPARQL Update) to publish"
             )
 
-    def describe(self) -> str:
+    def name(self) -> str:
         if self.store_url:
             return f"graph store {self.store_url}"
         return f"SPARQL Update endpoint {self.update_url}"
@@ -277,24 +258,24 @@ def upload(target: Target, graph: GraphFile, size: int, say: Say) -> int:
 def description_body(graph: str, build_id: str, created: str, counts: dict[str, int]) -> str:
     """The build description graph in N-Triples: what the remote backend reads."""
     node = ox.NamedNode(graph)
-    integer = ox.NamedNode(XSD + "integer")
+    integer = ox.NamedNode(str(XSD.integer))
     now = datetime.now(UTC).isoformat(timespec="seconds")
     lines = [
-        (node, ox.NamedNode(RDF_TYPE), ox.NamedNode(VOID + "Dataset")),
-        (node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(build_id)),
-        (node, ox.NamedNode(DCTERMS + "created"), ox.Literal(created)),
-        (node, ox.NamedNode(DCTERMS + "modified"), ox.Literal(now)),
+        (node, ox.NamedNode(RDF_TYPE), ox.NamedNode(str(VOID.Dataset))),
+        (node, ox.NamedNode(str(DCTERMS.identifier)), ox.Literal(build_id)),
+        (node, ox.NamedNode(str(DCTERMS.created)), ox.Literal(created)),
+        (node, ox.NamedNode(str(DCTERMS.modified)), ox.Literal(now)),
         (
             node,
-            ox.NamedNode(VOID + "triples"),
+            ox.NamedNode(str(VOID.triples)),
             ox.Literal(str(sum(counts.values())), datatype=integer),
         ),
     ]
     for iri, count in sorted(counts.items()):
         part = ox.NamedNode(iri)
-        lines.append((node, ox.NamedNode(DCTERMS + "hasPart"), part))
+        lines.append((node, ox.NamedNode(str(DCTERMS.hasPart)), part))
         lines.append(
-            (part, ox.NamedNode(VOID + "triples"), ox.Literal(str(count), datatype=integer))
+            (part, ox.NamedNode(str(VOID.triples)), ox.Literal(str(count), datatype=integer))
         )
     return "".join(f"{s} {p} {o} .\n" for s, p, o in lines)
 
@@ -307,7 +288,7 @@ def publish(build_dir: Path, config: BackendConfig, size: int, say: Say) -> dict
     target = Target(client, config)
     reader = RemoteBackend(config, manifest.base_iri) if config.query_url else None
     described = Layout(manifest.base_iri).build_graph
-    say(f"publishing build {manifest.build_id} ({manifest.triples} triples) to {target.describe()}")
+    say(f"publishing build {manifest.build_id} ({manifest.triples} triples) to {target.name()}")
     previous: set[str] = set()
     if reader is not None:
         rows = reader.own_select(

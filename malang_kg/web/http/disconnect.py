@@ -1,15 +1,7 @@
-"""Stopping the query of a client that has gone.
-
-Under gunicorn the request's socket is in the WSGI environment (``gunicorn.socket``). For the
-length of each request, ``engine.workers.client_gone`` is set to a check of that socket, which the
-request thread calls while it waits for a query process: when the client has closed its end,
-the query's process is killed (and replaced) instead of computing an answer nobody will read.
-Other servers (Flask's test client, the development server) give no socket: nothing is checked.
-
-Nothing in Werkzeug or gunicorn tells a WSGI application that its client left, hence this small
-check: a non-blocking ``recv`` with ``MSG_PEEK`` reads nothing from the socket, and an empty
-answer means the peer has closed it; bytes of a next (pipelined) request mean it is still there.
-"""
+"""Stopping the query of a client that has gone: for the length of each request under gunicorn,
+``engine.workers.client_gone`` is a check of the request's socket (a non-blocking ``recv`` with
+``MSG_PEEK``: empty means the peer closed it), which the thread calls while it waits for its query
+process. Nothing in Werkzeug or gunicorn tells an application that its client left."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from malang_kg.engine.errors import QueryError, Reason
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.formats.media import MediaType
 from malang_kg.formats.negotiation import Offer, negotiate, parse_accept
 from malang_kg.web.observe import queries as observe
@@ -42,22 +42,22 @@ def _error_format(plain_text: bool) -> MediaType:
     for it or for a data format an error cannot be written in (CSV, Turtle…). Every ``+json``
     type the client names counts as JSON."""
     accept = request.headers.get("Accept")
-    offers: list[Offer] = [neg.JSON, neg.HTML]
+    offers: list[Offer] = [fmt.JSON, fmt.HTML]
     if plain_text:
-        offers.append(neg.PLAIN)
-    offers += [(mime, neg.JSON) for mime, _ in parse_accept(accept) if mime.endswith("+json")]
-    return negotiate(offers, accept) or (neg.PLAIN if plain_text else neg.JSON)
+        offers.append(fmt.PLAIN)
+    offers += [(mime, fmt.JSON) for mime, _ in parse_accept(accept) if mime.endswith("+json")]
+    return negotiate(offers, accept) or (fmt.PLAIN if plain_text else fmt.JSON)
 
 
 def message_response(
     status: int, title: str, message: str, plain_text: bool = False
 ) -> Response | tuple[str, int]:
     media = _error_format(plain_text)
-    if media is neg.HTML:
+    if media is fmt.HTML:
         return render_template(
             "site/error.html", status=status, title=title, message=message
         ), status
-    if media is neg.PLAIN:
+    if media is fmt.PLAIN:
         return Response(f"{status} {title}\n\n{message}\n", status=status, mimetype="text/plain")
     response = jsonify({"error": title, "status": status, "message": message})
     response.status_code = status

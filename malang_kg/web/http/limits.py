@@ -1,16 +1,7 @@
 """Per-client rate limits (Flask-Limiter) on what runs queries for a client: ``/sparql``,
-``/api/*`` and ``/reconcile``, one budget for all three (``MALANG_KG_RATE_LIMIT``).
-
-A client is its address (``request.remote_addr``; behind a reverse proxy, have the proxy limit,
-or pass the client's address through). Past the limit the answer is 429 with ``Retry-After``
-(seconds until the window frees a request) and a message in the client's format, like every
-other error (``web/errors.py``). ``/health``, ``/metrics``, the pages and static files are not
-limited, nor CORS preflights (OPTIONS).
-
-Counters live where ``MALANG_KG_RATE_LIMIT_STORAGE`` says: with ``memory://`` each gunicorn
-worker counts on its own, so a client spread over W workers may get up to W times the limit; a
-shared storage (``redis://…``) makes it exact.
-"""
+``/api/*`` and ``/reconcile`` share one budget (``RATE_LIMIT``). Past it the answer is 429 with
+``Retry-After`` and a message in the client's format. The counters live in
+``RATE_LIMIT_STORAGE``: per worker with ``memory://``, exact across workers with Redis."""
 
 from __future__ import annotations
 

@@ -1,18 +1,7 @@
-"""Prometheus metrics (prometheus_client), in the text format at ``/metrics``.
-
-Under ``malang-kg serve`` every gunicorn worker counts in files of its own under a directory the
-serve command makes (``PROMETHEUS_MULTIPROC_DIR``, prometheus_client's multiprocess mode) and
-``/metrics``, whichever worker answers it, adds up the files of all of them; a worker that exits
-is marked dead (gunicorn's ``child_exit`` hook), so the gauges of live processes only are shown
-while counters keep what the dead ones counted. Anywhere else (tests, ``flask run``) the metrics
-live in this process's memory.
-
-The metric objects are made once per process, on first use: multiprocess mode has to be chosen
-before that (``enable_multiprocess``). Query-process restarts and the result cache's hits and
-misses are counted by the engine in plain attributes; ``sync_engine_counters`` adds what they
-grew by since it last looked to the Prometheus counters, after each request and before each
-scrape.
-"""
+"""Prometheus metrics at ``/metrics``. Under ``malang-kg serve`` every worker counts in files of
+its own (prometheus_client's multiprocess mode) and ``/metrics`` adds them up; elsewhere the
+metrics live in this process. The engine's own counters (query-process restarts, cache hits) are
+added by ``sync_engine_counters`` after each request and before each scrape."""
 
 from __future__ import annotations
 

@@ -23,9 +23,10 @@ from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, ParameterErro
 from malang_kg.dataset.openapi import Column, document
 from malang_kg.engine import SelectResult, Term
 from malang_kg.engine.service import QueryService
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
 from malang_kg.formats.results import csv_value, to_csv, to_json, to_tsv
+from malang_kg.iris import XSD
 from malang_kg.web.context import engine, named_queries
 from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER
@@ -36,9 +37,8 @@ from malang_kg.web.views import query_page as sparql_page
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = frozenset(
-    XSD + name
+    str(XSD[name])
     for name in (
         "integer",
         "int",
@@ -55,15 +55,15 @@ INTEGER_TYPES = frozenset(
         "unsignedByte",
     )
 )
-NUMBER_TYPES = frozenset(XSD + name for name in ("decimal", "double", "float"))
-SUFFIXES: dict[str, neg.MediaType] = {
-    "json": neg.JSON,
-    "srj": neg.SPARQL_JSON,
-    "csv": neg.CSV,
-    "tsv": neg.TSV,
-    "html": neg.HTML,
+NUMBER_TYPES = frozenset(str(XSD[name]) for name in ("decimal", "double", "float"))
+SUFFIXES: dict[str, fmt.MediaType] = {
+    "json": fmt.JSON,
+    "srj": fmt.SPARQL_JSON,
+    "csv": fmt.CSV,
+    "tsv": fmt.TSV,
+    "html": fmt.HTML,
 }
-ANSWER_TYPES = (neg.JSON, neg.SPARQL_JSON, neg.CSV, neg.TSV, neg.HTML)
+ANSWER_TYPES = (fmt.JSON, fmt.SPARQL_JSON, fmt.CSV, fmt.TSV, fmt.HTML)
 INPUT_TYPES = {"iri": "url", "integer": "number", "date": "date"}
 
 
@@ -86,7 +86,7 @@ def typed_value(term: Term | None) -> str | int | float | bool | None:
             return number if math.isfinite(number) else term.value
     except ValueError:
         return term.value
-    if term.datatype == XSD + "boolean" and text in ("true", "false", "1", "0"):
+    if term.datatype == str(XSD.boolean) and text in ("true", "false", "1", "0"):
         return text in ("true", "1")
     return term.value
 
@@ -131,7 +131,7 @@ def bind(query: NamedQuery, raw: dict[str, str]) -> dict[str, Term]:
     return query.bindings(raw)
 
 
-def _choose(suffix: str) -> neg.MediaType:
+def _choose(suffix: str) -> fmt.MediaType:
     if suffix:
         return SUFFIXES[suffix]
     chosen = negotiate(ANSWER_TYPES, request.headers.get("Accept"))
@@ -167,7 +167,7 @@ def editor_link(query: NamedQuery) -> str:
     return sparql_page.examples(url_for("sparql.endpoint"), [query])[0].href
 
 
-def describe(query: NamedQuery) -> dict[str, Any]:
+def listing_entry(query: NamedQuery) -> dict[str, Any]:
     root = request.url_root.rstrip("/")
     return {
         "name": query.name,
@@ -187,12 +187,12 @@ def describe(query: NamedQuery) -> dict[str, Any]:
 
 
 def _wants_html() -> bool:
-    return negotiate((neg.JSON, neg.HTML), request.headers.get("Accept")) is neg.HTML
+    return negotiate((fmt.JSON, fmt.HTML), request.headers.get("Accept")) is fmt.HTML
 
 
 @bp.get("/queries")
 def queries() -> Response:
-    listed = [describe(query) for query in named_queries().values()]
+    listed = [listing_entry(query) for query in named_queries().values()]
     if _wants_html():
         lang = choose_language()
         html = render_template(
@@ -238,26 +238,26 @@ def _answer(
     named: NamedQuery,
     result: SelectResult,
     bindings: dict[str, Term],
-    media: neg.MediaType,
+    media: fmt.MediaType,
     raw: dict[str, str],
 ) -> Response:
-    if media is neg.JSON:
+    if media is fmt.JSON:
         body = json.dumps(plain_json(named, result, bindings), ensure_ascii=False)
         return Response(body, mimetype=media.mime)
-    if media is neg.SPARQL_JSON:
+    if media is fmt.SPARQL_JSON:
         return Response(to_json(result), mimetype=media.mime)
-    if media is neg.CSV:
+    if media is fmt.CSV:
         return Response(to_csv(result), mimetype=media.mime)
-    if media is neg.TSV:
+    if media is fmt.TSV:
         return Response(to_tsv(result), mimetype=media.mime)
     return _page(named, raw, result=result)
 
 
-def _parameter_error(named: NamedQuery, error: ParameterError, media: neg.MediaType) -> Response:
+def _parameter_error(named: NamedQuery, error: ParameterError, media: fmt.MediaType) -> Response:
     message = str(error)
     if media.is_html:
         return _page(named, _given(), error=message, status=400)
-    if media in (neg.CSV, neg.TSV):
+    if media in (fmt.CSV, fmt.TSV):
         return Response(f"400 Bad Request\n\n{message}\n", status=400, mimetype="text/plain")
     response = jsonify(
         {"error": "Bad Request", "status": 400, "message": message, "parameter": error.name}

@@ -16,13 +16,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, url_for
 
-from malang_kg.dataset.service_description import serialize_description
 from malang_kg.dataset.void import ServiceUrls, statistics_for, void_graph
 from malang_kg.engine.cache import Memo
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import QueryService
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
+from malang_kg.formats.rdf import serialize_rdflib
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR
 from malang_kg.store.builds import Manifest, current_build_dir, read_manifest
 from malang_kg.web.context import engine, layout, settings
@@ -34,7 +34,7 @@ bp = Blueprint("dataset", __name__)
 
 GZIP = "application/gzip"
 MAX_AGE = 3600  # seconds a client may reuse a dump before asking again (ETag makes that cheap)
-RDF_TYPES = tuple(media for media in neg.GRAPH_TYPES if not media.is_html)
+RDF_TYPES = tuple(media for media in fmt.GRAPH_TYPES if not media.is_html)
 
 
 def served_build() -> tuple[Path, Manifest]:
@@ -60,7 +60,7 @@ def _dumps(manifest: Manifest) -> list[dict[str, Any]]:
 
 
 def _wants_json() -> bool:
-    return negotiate((neg.HTML, neg.JSON), request.headers.get("Accept")) is neg.JSON
+    return negotiate((fmt.HTML, fmt.JSON), request.headers.get("Accept")) is fmt.JSON
 
 
 def _described(dump: dict[str, Any]) -> dict[str, Any]:
@@ -138,10 +138,10 @@ def download(name: str) -> Response:
 _DESCRIPTIONS = Memo(32)
 
 
-def _choose_rdf() -> neg.MediaType:
+def _choose_rdf() -> fmt.MediaType:
     asked = request.args.get("format", "").strip()
     if asked:
-        media = neg.by_format("graph", asked)
+        media = fmt.by_format("graph", asked)
         if media is None or media.is_html:
             raise not_acceptable(_supported())
         return media
@@ -156,14 +156,14 @@ def _supported() -> str:
     return f"The dataset description is available as {mimes}."
 
 
-def _void_bytes(media: neg.MediaType) -> bytes:
+def _void_bytes(media: fmt.MediaType) -> bytes:
     current = engine()
     root = request.url_root
     key = (root + request.path, media.mime)
     return _DESCRIPTIONS.get_or_compute(current.build_id, key, lambda: _describe(current, media))
 
 
-def _describe(current: QueryService, media: neg.MediaType) -> bytes:
+def _describe(current: QueryService, media: fmt.MediaType) -> bytes:
     root = request.url_root
     _, manifest = served_build()
     site = ServiceUrls(
@@ -173,7 +173,7 @@ def _describe(current: QueryService, media: neg.MediaType) -> bytes:
         description=request.base_url,
     )
     stats = statistics_for(current, settings().base_iri)
-    return serialize_description(void_graph(stats, site, _dumps(manifest), manifest.created), media)
+    return serialize_rdflib(void_graph(stats, site, _dumps(manifest), manifest.created), media)
 
 
 @bp.get("/.well-known/void")

@@ -1,4 +1,4 @@
-"""Operations endpoints: ``/health`` and ``/metrics`` (Prometheus, see ``web/metrics.py``)."""
+"""Operations endpoints: ``/health`` and ``/metrics`` (Prometheus, ``web/observe/metrics.py``)."""
 
 from __future__ import annotations
 

@@ -1,18 +1,8 @@
-"""Linked-data pages: Cool URIs for every entity and for the ontology namespace.
-
-- ``/id/<path>`` names the entity ``{BASE}id/<path>`` (the base IRI maps to whatever origin
-  serves the app) and answers 303 See Other: to ``/page/<path>`` for HTML, to ``/data/<path>``
-  for RDF, by ``Accept`` (``Vary: Accept``).
-- ``/page/<path>`` is the bilingual HTML page; ``/data/<path>`` the RDF (Turtle, JSON-LD,
-  N-Triples, RDF/XML by ``Accept``, or by a suffix: ``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``).
-- ``/ontology`` documents every class and property (HTML) or serves the ontology graph (RDF).
-- ``/code/kemendagri/<code>`` and ``/code/bps/<code>`` answer 303 to the area with that code.
-
-A path is checked against ``describe.valid_path`` before anything else, and every ``Location`` is
-built by ``linked_data.local`` from it: no request can produce a redirect off this origin.
-Representations carry an ``ETag`` derived from the build (304 on ``If-None-Match``, checked
-before any query runs), ``Cache-Control`` and ``Vary``; HTML carries ``Content-Language``.
-"""
+"""Linked-data pages: ``/id/<path>`` (303 to the page or the data, by ``Accept``), ``/page/<path>``
+(bilingual HTML), ``/data/<path>`` (RDF, by ``Accept`` or suffix), ``/ontology`` and
+``/code/<scheme>/<code>``. A path is checked with ``iris.valid_path`` before anything else and
+every ``Location`` is a local path, so no request can redirect off this origin; representations
+carry an ``ETag`` of the build (304 before any query runs)."""
 
 from __future__ import annotations
 
@@ -26,8 +16,8 @@ from werkzeug.exceptions import NotAcceptable, NotFound
 from malang_kg.engine import Term
 from malang_kg.entities.ontology import document, graph_triples
 from malang_kg.entities.reader import EntityReader, PageNotFound
-from malang_kg.entities.views import specialise
-from malang_kg.formats import media as neg
+from malang_kg.entities.views import add_views
+from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import Offer, negotiate
 from malang_kg.formats.results import SerializationError, serialize_graph
 from malang_kg.iris import local_path, valid_path
@@ -44,17 +34,17 @@ CODE_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?code ?area WHERE { ?area skos:notation ?code } ORDER BY ?area"""
 MAX_PAGE = 100_000
 # The RDF an entity or the ontology is served as, by Accept or by file suffix (``/data/x.ttl``).
-DATA_FORMATS = (neg.TURTLE, neg.JSON_LD, neg.N_TRIPLES, neg.RDF_XML)
+DATA_FORMATS = (fmt.TURTLE, fmt.JSON_LD, fmt.N_TRIPLES, fmt.RDF_XML)
 BY_SUFFIX = {media.extension: media for media in DATA_FORMATS}
-DATA_OFFERS: tuple[Offer, ...] = (*DATA_FORMATS, ("application/json", neg.JSON_LD))
-PAGE_OFFERS: tuple[Offer, ...] = (neg.HTML, ("application/xhtml+xml", neg.HTML), *DATA_OFFERS)
+DATA_OFFERS: tuple[Offer, ...] = (*DATA_FORMATS, ("application/json", fmt.JSON_LD))
+PAGE_OFFERS: tuple[Offer, ...] = (fmt.HTML, ("application/xhtml+xml", fmt.HTML), *DATA_OFFERS)
 
 
-def _representation(html: bool) -> neg.MediaType:
+def _representation(html: bool) -> fmt.MediaType:
     """The representation the client asks for by ``Accept`` (the page first, if offered)."""
     media = negotiate(PAGE_OFFERS if html else DATA_OFFERS, request.headers.get("Accept"))
     if media is None:
-        types = ([neg.HTML.mime] if html else []) + [m.mime for m in DATA_FORMATS]
+        types = ([fmt.HTML.mime] if html else []) + [m.mime for m in DATA_FORMATS]
         raise NotAcceptable(
             "None of the representations of this resource is acceptable. It can be had as: "
             + ", ".join(types)
@@ -65,7 +55,7 @@ def _representation(html: bool) -> neg.MediaType:
     return media
 
 
-def _split_suffix(path: str) -> tuple[str, neg.MediaType | None]:
+def _split_suffix(path: str) -> tuple[str, fmt.MediaType | None]:
     """``kelurahan/samaan.ttl`` → (``kelurahan/samaan``, Turtle); no known suffix → (path, None)."""
     stem, dot, suffix = path.rpartition(".")
     if dot and suffix in BY_SUFFIX and valid_path(stem):
@@ -141,7 +131,7 @@ def page(path: str) -> Response:
     if entity is None:
         iri = layout().entity(path if valid else "")
         return _not_found_page(iri, path if valid else "", lang, vary)
-    specialise(reader, entity)
+    add_views(reader, entity)
     formats = [(m, local_path("data", f"{path}.{m.extension}")) for m in DATA_FORMATS]
     html = render_template(
         "pages/entity.html",
@@ -192,7 +182,7 @@ def data(path: str) -> Response:
     return ld.cached(_rdf_response(reader.triples(stem), media), tag, vary)
 
 
-def _rdf_response(triples: Any, media: neg.MediaType) -> Response:
+def _rdf_response(triples: Any, media: fmt.MediaType) -> Response:
     try:
         body = serialize_graph(triples, media)
     except SerializationError as error:
@@ -212,7 +202,7 @@ def ontology(suffix: str | None = None) -> Response:
         vary = ("Accept",)
         media = _representation(html=True)
     elif suffix == "html":
-        media = neg.HTML
+        media = fmt.HTML
     elif suffix in BY_SUFFIX:
         media = BY_SUFFIX[suffix]
     else:

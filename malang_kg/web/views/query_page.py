@@ -21,7 +21,7 @@ from malang_kg.engine import (
 from malang_kg.engine.errors import QueryError
 from malang_kg.engine.oxterms import select_from_tsv
 from malang_kg.engine.tokens import QueryForm
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.formats.results import nt_term
 from malang_kg.iris import PREFIXES
 
@@ -150,7 +150,7 @@ def downloads(endpoint: str, request: QueryRequest, form: QueryForm) -> list[Lin
     """One link per format (not HTML) that fetches the same result."""
     links = []
     seen: set[str] = set()
-    for media in neg.supported(form):
+    for media in fmt.supported(form):
         if media.is_html or media.name in seen:
             continue
         seen.add(media.name)

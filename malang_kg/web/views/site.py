@@ -26,7 +26,7 @@ from flask import (
 from malang_kg.dataset.named_queries import run
 from malang_kg.dataset.search import MAX_QUERY_CHARS, Hit, SearchIndex, index_for, key
 from malang_kg.engine import Term
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
 from malang_kg.iris import Links
 from malang_kg.web.context import engine, layout, links, named_queries, settings
@@ -237,7 +237,7 @@ def _wants_json() -> bool:
         return True
     if asked in ("html", "text/html"):
         return False
-    return negotiate((neg.HTML, neg.JSON), request.headers.get("Accept")) is neg.JSON
+    return negotiate((fmt.HTML, fmt.JSON), request.headers.get("Accept")) is fmt.JSON
 
 
 def _json_error(message: str) -> Response:

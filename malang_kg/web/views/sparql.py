@@ -1,15 +1,7 @@
-"""``/sparql``: the SPARQL 1.1 Protocol, query operation only (https://www.w3.org/TR/sparql11-protocol/).
-
-A query arrives by GET ``?query=``, by POST of an ``application/x-www-form-urlencoded`` form with
-``query``, or by POST of ``application/sparql-query`` with the query as the body;
-``default-graph-uri`` and ``named-graph-uri`` (repeatable) may come in the URL or the form. The
-endpoint is read-only: anything that looks like an update is refused with 400. Parameters and
-bodies are decoded from UTF-8 strictly here (Werkzeug would silently replace bad bytes).
-
-The answer's media type comes from ``format=`` or ``Accept`` (``negotiation``); browsers get the
-HTML query page, RDF clients that send no query get the Service Description. Every response of
-``/sparql`` varies by ``Accept``; CORS covers the whole app (``init_app``).
-"""
+"""``/sparql``: the SPARQL 1.1 Protocol, query operation only. A query arrives by GET, by POST of a
+form or of ``application/sparql-query``, with ``default-graph-uri``/``named-graph-uri``; anything
+like an update is refused. The answer's format comes from ``format=`` or ``Accept``; browsers get
+the query page, RDF clients that send no query the Service Description."""
 
 from __future__ import annotations
 
@@ -18,13 +10,14 @@ from dataclasses import replace
 from flask import Blueprint, Response, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from malang_kg.dataset.service_description import serialize_description, service_description
+from malang_kg.dataset.service_description import service_description
 from malang_kg.engine import GraphResult, QueryRequest, SelectResult, TsvResult
 from malang_kg.engine.errors import QueryError, QueryTooLarge
 from malang_kg.engine.guard import Prepared
 from malang_kg.engine.service import QueryService
-from malang_kg.formats import media as neg
+from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import choose, wants_html
+from malang_kg.formats.rdf import serialize_rdflib
 from malang_kg.formats.results import SerializationError, serialize
 from malang_kg.web.context import engine, named_queries
 from malang_kg.web.http.errors import ProtocolError, bad_request, drain_body, not_acceptable
@@ -149,12 +142,12 @@ def _answer(service: QueryService, query: QueryRequest, format_param: str | None
     if media is None:
         raise not_acceptable(
             f"A {prepared.form.upper()} query cannot be answered in the requested format. "
-            + neg.supported_sentence(prepared.form)
+            + fmt.supported_sentence(prepared.form)
         )
     if media.is_html:
         return _run_for_page(service, query, prepared)
     # JSON and TSV are written by the engine's own serialiser (``engine.TsvResult``).
-    as_tsv = media.mime in (neg.SPARQL_JSON.mime, neg.JSON.mime, neg.TSV.mime)
+    as_tsv = media.mime in (fmt.SPARQL_JSON.mime, fmt.JSON.mime, fmt.TSV.mime)
     result = service.execute(replace(query, as_tsv=as_tsv), prepared)
     try:
         body = serialize(result, media)
@@ -202,4 +195,4 @@ def _without_query(service: QueryService, format_param: str | None) -> Response:
     if media.is_html:
         return _page(sparql_page.PageState(), 200)
     graph = service_description(request.base_url, service.graphs)
-    return Response(serialize_description(graph, media), mimetype=media.mime)
+    return Response(serialize_rdflib(graph, media), mimetype=media.mime)

@@ -1,0 +1,94 @@
+"""What an entity page says, as plain data: values (labelled, linked, inferred or not, with
+their notes and quotes), properties grouped, incoming links paged, and the entity itself. The
+reader (``reader.py``) makes them; templates only print them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from malang_kg.engine import Term
+
+LONG_TEXT = 600  # characters past which a literal is shown folded
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence of a source quoted verbatim, and where to read it in context."""
+
+    text: str
+    sentence: str  # the sentence's IRI
+    href: str | None = None  # the article's page, anchored at the sentence
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What an ``owl:Axiom`` says about one statement: how sure, from where, why."""
+
+    confidence: tuple[Value, ...] = ()
+    sources: tuple[Value, ...] = ()
+    comments: tuple[Value, ...] = ()
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value as shown: ``text`` (label, literal or IRI), a link when there may be one."""
+
+    term: Term
+    text: str
+    lang: str | None = None  # the language of ``text`` where known
+    href: str | None = None
+    external: bool = False
+    note: str = ""  # a literal's language tag or datatype
+    inferred: bool = False
+    notes: tuple[Annotation, ...] = ()
+    quote: Quote | None = None
+    nested: tuple[PropertyGroup, ...] = ()  # the properties of a blank node
+
+    @property
+    def iri(self) -> str | None:
+        return self.term.value if self.term.kind == "uri" else None
+
+    @property
+    def long(self) -> bool:
+        return self.term.kind == "literal" and len(self.text) > LONG_TEXT
+
+
+@dataclass(frozen=True)
+class PropertyGroup:
+    predicate: Value
+    values: tuple[Value, ...]
+
+    @property
+    def inferred(self) -> bool:
+        return all(value.inferred for value in self.values)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    groups: tuple[PropertyGroup, ...]
+    total: int
+    page: int
+    pages: int
+    truncated: bool = False
+
+
+@dataclass
+class Entity:
+    iri: str
+    path: str
+    label: Value
+    types: tuple[Value, ...]  # asserted types
+    description: Value | None
+    groups: tuple[PropertyGroup, ...]
+    evidence: tuple[Quote, ...]
+    incoming: Incoming
+    jsonld: dict[str, Any]
+    views: dict[str, Any] = field(default_factory=dict)  # filled by ``add_views``
+
+    def values(self, iri: str) -> tuple[Value, ...]:
+        """The values of one outgoing property."""
+        for group in self.groups:
+            if group.predicate.iri == iri:
+                return group.values
+        return ()
