@@ -13,7 +13,7 @@ PIP_TOOLS_VERSION := 7.6.2
 # pin to the newest allowed release (by default existing pins are kept where still valid).
 LOCK_FLAGS ?=
 
-.PHONY: venv build run test lint format lock areas clean distclean bench bench-lock
+.PHONY: venv build run test test-fast lint format lock areas clean distclean bench bench-lock
 
 venv: $(STAMP)
 
@@ -33,11 +33,16 @@ run: build
 areas: venv
 	$(BIN)/python scripts/generate_areas.py
 
-test: venv
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+# Every tier: lint, types, then the whole suite (live servers, backends, browser, slow builds).
+test: lint
 	$(BIN)/pytest
+
+# The fast tier (well under a minute): lint, types, and the unit tests on the real data built
+# once per worker; no live server, no external engine, no browser, no slow build.
+FAST_TESTS := not (live or backend or browser or slow)
+TEST_WORKERS ?= 2
+test-fast: lint
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "$(FAST_TESTS)"
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,7 +1,10 @@
-"""Shared pytest fixtures for the malang-kg test suite.
+"""Shared fixtures and the tiers of the suite (``tests/README.md``).
 
-``built`` builds the real data once per session into a temporary store; ``engine`` serves that
-build in memory; ``app``/``client`` are the Flask app over it, made by ``create_app``.
+``built`` builds the real data once per session into a temporary store; ``engine`` is the query
+service over it, by default embedded, and for the suites marked ``engines(...)`` also on a real
+``oxigraph serve`` and Virtuoso filled by ``malang-kg publish`` (``support/backend.py``);
+``app``/``client`` are the Flask app over it, made by ``create_app``. A test's tier comes from its
+folder: ``live/``, ``backend/`` and ``browser/`` start servers or a browser.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ from malang_kg.engine.service import QueryService
 from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app, embedded_service
 
+pytest_plugins = ("tests.support.live", "tests.support.backend", "tests.support.browser")
+
 ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+TIERS = {"live": pytest.mark.live, "backend": pytest.mark.backend, "browser": pytest.mark.browser}
 SOURCES = ROOT / "sources"
 BASE = "https://w3id.org/malang-kg/"
 MK = BASE + "ontology#"
@@ -73,16 +80,45 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Manifest]
 
 
 @pytest.fixture(scope="session")
-def engine(built: tuple[Settings, Manifest]) -> QueryService:
+def embedded_engine(built: tuple[Settings, Manifest]) -> QueryService:
     """The query service over the real build, as the app uses it (guard, query process)."""
     return embedded_service(built[0])
 
 
+ENGINES = {
+    "embedded": ("embedded_engine", ()),
+    "oxigraph": ("remote_engine", (pytest.mark.backend,)),
+    "virtuoso": ("virtuoso_engine", (pytest.mark.backend, pytest.mark.virtuoso)),
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests of a module marked ``engines("embedded", "oxigraph", …)`` that use the
+    engine once on each, the backend runs marked as such."""
+    marker = metafunc.definition.get_closest_marker("engines")
+    if marker is None or "engine_kind" not in metafunc.fixturenames:
+        return
+    params = [pytest.param(kind, marks=ENGINES[kind][1], id=kind) for kind in marker.args]
+    metafunc.parametrize("engine_kind", params)
+
+
+@pytest.fixture
+def engine_kind() -> str:
+    return "embedded"
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest, engine_kind: str) -> QueryService:
+    """The query service the test runs on (embedded unless its module asks for more)."""
+    service: QueryService = request.getfixturevalue(ENGINES[engine_kind][0])
+    return service
+
+
 @pytest.fixture(scope="session")
-def store(engine: QueryService) -> ox.Store:
+def store(embedded_engine: QueryService) -> ox.Store:
     """The raw pyoxigraph store of the real build, for questions about named graphs."""
-    assert isinstance(engine.backend, EmbeddedBackend)
-    return engine.backend.store
+    assert isinstance(embedded_engine.backend, EmbeddedBackend)
+    return embedded_engine.backend.store
 
 
 @pytest.fixture(scope="session")
@@ -120,11 +156,11 @@ def stays_inside_the_checkout() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def ask(engine: QueryService) -> Ask:
+def ask(embedded_engine: QueryService) -> Ask:
     """``ask(pattern)``: is the SPARQL graph pattern true over the union of all graphs?"""
 
     def _ask(pattern: str) -> bool:
-        return engine.ask(f"{PREFIXES}\nASK {{ {pattern} }}")
+        return embedded_engine.ask(f"{PREFIXES}\nASK {{ {pattern} }}")
 
     return _ask
 
@@ -139,3 +175,11 @@ def app(built: tuple[Settings, Manifest], engine: QueryService) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its folder's tier (``live``, ``backend``, ``browser``)."""
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0]
+        if folder in TIERS:
+            item.add_marker(TIERS[folder])

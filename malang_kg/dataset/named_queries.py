@@ -7,6 +7,7 @@ values (``engine/bindings.py``), so each must be projected."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,11 +211,23 @@ _SAMPLE = {
 
 
 def load_queries(home: Path, base_iri: str = CANONICAL_BASE) -> dict[str, NamedQuery]:
+    """Every ``queries/*.rq`` of ``home``, checked; loaded again only when a file changes."""
     directory = home / QUERIES_DIR
     paths = sorted(directory.glob("*.rq"))
     if not paths:
         raise QueryFileError(f"{directory}: no named queries (*.rq)")
-    return {query.name: query for query in (load_query(path, base_iri) for path in paths)}
+    files = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
+    return dict(_load_checked(files, base_iri))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_checked(
+    files: tuple[tuple[Path, int, int], ...], base_iri: str
+) -> tuple[tuple[str, NamedQuery], ...]:
+    """The queries of these files as they are (their modification time and size in the key)."""
+    return tuple(
+        (query.name, query) for query in (load_query(path, base_iri) for path, _, _ in files)
+    )
 
 
 def run(engine: QueryService, query: NamedQuery, raw: dict[str, str] | None = None) -> SelectResult:

@@ -1,0 +1,87 @@
+"""Common SPARQL clients against the running server: SPARQLWrapper and rdflib's SPARQLStore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import ResultRow
+from SPARQLWrapper import GET, JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
+
+from tests.support.live import AWARD, MK, PROXY_VARIABLES, SAMAAN, LiveServer, named_query
+
+pytestmark = pytest.mark.timeout(240)
+
+AWARD_COUNT = 7
+
+
+@pytest.fixture(autouse=True)
+def _direct(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both clients use urllib, which honours proxy variables: talk to loopback directly."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def awards_by_sparqlwrapper(server: LiveServer, method: str, request: str) -> Any:
+    client = SPARQLWrapper(server.sparql)
+    client.setQuery(named_query("awards"))
+    client.setReturnFormat(JSON)
+    client.setMethod(method)
+    client.setRequestMethod(request)
+    client.setTimeout(60)
+    return client.queryAndConvert()
+
+
+@pytest.mark.parametrize(
+    ("method", "request_method"),
+    [(GET, URLENCODED), (POST, URLENCODED), (POST, POSTDIRECTLY)],
+    ids=["GET", "POST form", "POST direct"],
+)
+def test_sparqlwrapper_select_awards(
+    live_server: LiveServer, method: str, request_method: str
+) -> None:
+    """SPARQLWrapper runs queries/awards.rq and gets SPARQL JSON with the 7 awards."""
+    document = awards_by_sparqlwrapper(live_server, method, request_method)
+    assert isinstance(document, dict), type(document)
+    assert "award" in document["head"]["vars"]
+    bindings = document["results"]["bindings"]
+    assert len(bindings) == AWARD_COUNT
+    awards = {row["award"]["value"] for row in bindings}
+    assert len(awards) == AWARD_COUNT and AWARD in awards
+    assert all(row["rank"]["datatype"].endswith("#integer") for row in bindings)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_rdflib_sparqlstore_select(live_server: LiveServer, method: str) -> None:
+    """rdflib's SPARQLStore (as a Graph's store) runs queries/awards.rq: 7 rows of rdflib terms."""
+    graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live_server.sparql, method=method))
+    rows = [row for row in graph.query(named_query("awards")) if isinstance(row, ResultRow)]
+    assert len(rows) == AWARD_COUNT
+    assert rdflib.URIRef(AWARD) in {row["award"] for row in rows}
+    ranks = [row["rank"] for row in rows]
+    assert all(
+        isinstance(rank, rdflib.Literal) and isinstance(rank.toPython(), int) for rank in ranks
+    )
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_rdflib_sparqlstore_construct(live_server: LiveServer, method: str) -> None:
+    """rdflib's SPARQLStore runs a CONSTRUCT and gets a parsed graph of the 57 kelurahan."""
+    store = SPARQLStore(query_endpoint=live_server.sparql, method=method)
+    result = rdflib.Graph(store=store).query(
+        f"CONSTRUCT {{ ?k a <{MK}Kelurahan> }} WHERE {{ ?k a <{MK}Kelurahan> }}"
+    )
+    assert result.graph is not None
+    kelurahan = set(result.graph.subjects(RDF.type, rdflib.URIRef(MK + "Kelurahan")))
+    assert len(kelurahan) == 57 and rdflib.URIRef(SAMAAN) in kelurahan
+
+
+def test_rdflib_sparqlstore_ask(live_server: LiveServer) -> None:
+    """rdflib's SPARQLStore gets an ASK answer."""
+    graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live_server.sparql))
+    result = graph.query(f"ASK {{ <{SAMAAN}> a <{MK}Kelurahan> }}")
+    assert result.askAnswer is True
