@@ -1,5 +1,5 @@
 """The benchmark's results as Markdown and JSON under bench/results/ (latest and dated), the
-issue's targets checked against them, and the README's Performance table rewritten in place
+issue's targets checked against them, and the table of docs/performance.md rewritten in place
 between its markers."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 from bench.scenarios import SERVERS, scenarios
 
-README_START = "<!-- bench:start -->"
-README_END = "<!-- bench:end -->"
+BLOCK_START = "<!-- bench:start -->"
+BLOCK_END = "<!-- bench:end -->"
 Results = dict[str, Any]
 
 
@@ -272,7 +272,7 @@ def _size_table(size: Results, connections: list[int]) -> list[str]:
 
 
 def markdown(results: Results) -> str:
-    """The results as Markdown (level-3 headings and below, so it can sit in the README)."""
+    """The results as Markdown (level-3 headings and below, to sit in docs/performance.md)."""
     m, v = results["machine"], results["versions"]
     method = results["method"]
     lines = [
@@ -300,18 +300,19 @@ def markdown(results: Results) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def update_readme(readme: Path, block: str) -> bool:
-    text = readme.read_text(encoding="utf-8")
-    if text.count(README_START) != 1 or text.count(README_END) != 1:
+def update_page(page: Path, block: str) -> bool:
+    text = page.read_text(encoding="utf-8")
+    if text.count(BLOCK_START) != 1 or text.count(BLOCK_END) != 1:
         return False
-    head, rest = text.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    readme.write_text(f"{head}{README_START}\n{block}{README_END}{tail}", encoding="utf-8")
+    head, rest = text.split(BLOCK_START, 1)
+    _, tail = rest.split(BLOCK_END, 1)
+    page.write_text(f"{head}{BLOCK_START}\n{block}{BLOCK_END}{tail}", encoding="utf-8")
     return True
 
 
 def write(results: Results, directory: Path, root: Path | None) -> Paths:
-    """Write latest.{md,json} and dated copies; rewrite the README block if ``root`` is given."""
+    """Write latest.{md,json} and dated copies; rewrite docs/performance.md's block if ``root``
+    is given."""
     directory.mkdir(parents=True, exist_ok=True)
     results["targets"] = targets(results)
     text = markdown(results)
@@ -321,17 +322,17 @@ def write(results: Results, directory: Path, root: Path | None) -> Paths:
         (directory / f"{name}.json").write_text(payload, encoding="utf-8")
         (directory / f"{name}.md").write_text(f"# Benchmark\n\n{text}", encoding="utf-8")
     if root is not None:
-        update_readme(root / "README.md", text)
+        update_page(root / "docs" / "performance.md", text)
     return Paths(directory / "latest.md", directory / "latest.json")
 
 
 def main() -> int:
-    """``python -m bench.report``: re-render latest.md and the README block from latest.json."""
+    """``python -m bench.report``: re-render latest.md and docs/performance.md from latest.json."""
     directory = Path(__file__).resolve().parent / "results"
     results = json.loads((directory / "latest.json").read_text(encoding="utf-8"))
     text = markdown({**results, "targets": targets(results)})
     (directory / "latest.md").write_text(f"# Benchmark\n\n{text}", encoding="utf-8")
-    return 0 if update_readme(directory.parent.parent / "README.md", text) else 1
+    return 0 if update_page(directory.parent.parent / "docs" / "performance.md", text) else 1
 
 
 if __name__ == "__main__":

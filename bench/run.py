@@ -1,5 +1,5 @@
 """``make bench``: for each size, generate data, build it, and measure every server on it in turn
-(one at a time, on the loopback), then write the results and the README's table.
+(one at a time, on the loopback), then write the results and the table of docs/performance.md.
 
 See bench/README.md for what is measured and how.
 """
@@ -334,7 +334,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--results", type=Path, default=HERE / "results")
-    parser.add_argument("--no-readme", action="store_true", help="leave README.md as it is")
+    parser.add_argument("--no-page", action="store_true", help="leave docs/performance.md as it is")
     options = parser.parse_args(argv)
     options.sizes = [int(size) for size in options.sizes.split(",")]
     options.connections = [int(c) for c in options.connections.split(",")]
@@ -369,10 +369,10 @@ def main(argv: list[str] | None = None) -> int:
                 failed = True
                 log(f"{size}: FAILED: {error}")
                 results["sizes"].append({"requested": size, "error": str(error)[:1000]})
-            report.write(results, options.results, None if options.no_readme else ROOT)
+            report.write(results, options.results, None if options.no_page else ROOT)
     finally:
         stop_all()
-    paths = report.write(results, options.results, None if options.no_readme else ROOT)
+    paths = report.write(results, options.results, None if options.no_page else ROOT)
     print(paths.markdown.read_text(encoding="utf-8"))
     log(f"results: {paths.markdown}, {paths.json}")
     return 1 if failed else 0

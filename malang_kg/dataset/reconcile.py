@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from malang_kg.dataset import lookups
 from malang_kg.dataset.search import EXACT, MAX_QUERY_CHARS, SearchIndex, local_part
 from malang_kg.engine import Term
 from malang_kg.engine.service import QueryService
@@ -25,7 +26,6 @@ DEFAULT_TYPES = (
     "CommunityInformationGroup",
     "Person",
 )
-CODE_SCHEMES = ("KemendagriCode", "BpsCode")
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 MAX_BATCH = 500
@@ -34,11 +34,6 @@ _CODE = re.compile(r"^[0-9][0-9.]{0,31}$")
 _LOCAL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 _PREFIXED = {"org:": "http://www.w3.org/ns/org#", "schema:": "https://schema.org/"}
 
-CODE_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?area ?code WHERE { ?area skos:notation ?code } ORDER BY ?area"""
-MEMBERS_QUERY = (
-    "SELECT DISTINCT ?entity ?class WHERE { ?entity a ?class . FILTER (isIRI(?entity)) }"
-)
 CLASS_LABEL_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?label ?class WHERE { ?class rdfs:label ?label }"""
 
@@ -142,8 +137,7 @@ class Reconciler:
 
     def members(self, class_iri: str) -> frozenset[str]:
         """Every instance of the class, asserted or inferred (the store holds the inferences)."""
-        rows = self.service.select(MEMBERS_QUERY, {"class": Term.uri(class_iri)}).rows
-        return frozenset(row["entity"].value for row in rows if "entity" in row)
+        return frozenset(lookups.members(self.service, class_iri)[0])
 
     def class_name(self, class_iri: str) -> str:
         if class_iri in self.index.class_labels:
@@ -158,11 +152,10 @@ class Reconciler:
         if not _CODE.match(code):
             return []
         found: list[str] = []
-        for scheme in CODE_SCHEMES:
-            literal = Term.literal(code, datatype=self.layout.term(scheme))
-            for row in self.service.select(CODE_QUERY, {"code": literal}).rows:
-                if "area" in row and row["area"].value not in found:
-                    found.append(row["area"].value)
+        for scheme in lookups.CODE_SCHEMES:
+            for area in lookups.areas_with_code(self.service, self.layout, scheme, code):
+                if area not in found:
+                    found.append(area)
         return found
 
     def _scored(self, spec: Spec) -> list[tuple[str, float, bool]]:

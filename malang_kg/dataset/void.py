@@ -56,7 +56,7 @@ TRIPLES_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 DISTINCT_QUERY = """SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
        (COUNT(DISTINCT ?o) AS ?objects)
 WHERE { GRAPH ?g { ?s ?p ?o } }"""
-ENTITIES_QUERY = """SELECT (COUNT(DISTINCT ?s) AS ?n) ?ns
+COUNT_ENTITIES_QUERY = """SELECT (COUNT(DISTINCT ?s) AS ?n) ?ns
 WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?ns)) }
 GROUP BY ?ns"""
 CLASS_PARTITIONS_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n)
@@ -106,7 +106,7 @@ def count_statistics(engine: QueryService, base_iri: str) -> Statistics:
     triples = _number(engine.select(TRIPLES_QUERY).rows[0].get("n"))
     distinct = engine.select(DISTINCT_QUERY).rows[0]
     layout = Layout(base_iri)
-    ids = engine.select(ENTITIES_QUERY, {"ns": Term.literal(layout.entity_prefix)}).rows
+    ids = engine.select(COUNT_ENTITIES_QUERY, {"ns": Term.literal(layout.entity_prefix)}).rows
     classes = engine.select(CLASS_PARTITIONS_QUERY).rows
     properties = engine.select(PROPERTY_PARTITIONS_QUERY).rows
     links = engine.select(LINKS_QUERY, {"ns": Term.literal(WIKIDATA_ENTITY)}).rows

@@ -39,8 +39,8 @@ from malang_kg.store.builds import (
     GraphCount,
     Manifest,
     builds_dir,
+    make_current,
     prune_old_builds,
-    publish,
 )
 
 Log = Callable[[str], None]
@@ -221,7 +221,7 @@ def _write_build(
             timings={k: round(v, 3) for k, v in timings.items()},
         )
         (staging / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
-        publish(store, staging, build_id)
+        make_current(store, staging, build_id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

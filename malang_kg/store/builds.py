@@ -83,7 +83,7 @@ def read_manifest(build_dir: Path) -> Manifest:
     return Manifest.from_json((build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
 
 
-def publish(store: Path, staging: Path, build_id: str) -> Path:
+def make_current(store: Path, staging: Path, build_id: str) -> Path:
     """Move a finished build into place and point ``current`` at it, atomically."""
     final = builds_dir(store) / build_id
     os.replace(staging, final)

@@ -23,7 +23,7 @@ from malang_kg.engine import QueryRequest
 from malang_kg.engine.errors import QueryError
 from malang_kg.engine.service import QueryService
 from malang_kg.store import servers as running
-from malang_kg.store.builds import MANIFEST_FILE, Manifest, prune_old_builds, publish
+from malang_kg.store.builds import MANIFEST_FILE, Manifest, make_current, prune_old_builds
 from malang_kg.web import create_app, embedded_service
 from malang_kg.web.observe.access import ACCESS_LOGGER
 from tests.conftest import ID
@@ -300,7 +300,7 @@ def fake_build(store: Path, build_id: str) -> None:
     staging = store / "builds" / f".{build_id}.tmp"
     staging.mkdir(parents=True)
     (staging / MANIFEST_FILE).write_text("{}", encoding="utf-8")
-    publish(store, staging, build_id)
+    make_current(store, staging, build_id)
 
 
 def test_pruning_keeps_the_builds_a_running_server_uses(tmp_path: Path) -> None:

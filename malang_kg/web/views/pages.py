@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, render_template, request
 from werkzeug.exceptions import NotAcceptable, NotFound
 
-from malang_kg.engine import Term
+from malang_kg.dataset.lookups import CODE_SCHEMES, areas_with_code
 from malang_kg.entities.ontology import document, graph_triples
 from malang_kg.entities.reader import EntityReader, PageNotFound
 from malang_kg.entities.views import add_views
@@ -28,10 +28,7 @@ from malang_kg.web.i18n.pages import TEXTS
 
 bp = Blueprint("pages", __name__)
 
-CODE_SCHEMES = {"kemendagri": "KemendagriCode", "bps": "BpsCode"}
 _CODE = re.compile(r"[0-9][0-9.]{0,31}")
-CODE_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?code ?area WHERE { ?area skos:notation ?code } ORDER BY ?area"""
 MAX_PAGE = 100_000
 # The RDF an entity or the ontology is served as, by Accept or by file suffix (``/data/x.ttl``).
 DATA_FORMATS = (fmt.TURTLE, fmt.JSON_LD, fmt.N_TRIPLES, fmt.RDF_XML)
@@ -236,9 +233,8 @@ def code(scheme: str, code: str) -> Response:
     """303 to the area whose Kemendagri or BPS code this is."""
     if scheme not in CODE_SCHEMES or not _CODE.fullmatch(code):
         abort(404, "Unknown code: use /code/kemendagri/NN.NN.NN.NNNN or /code/bps/NNNNNNNNNN.")
-    literal = Term.literal(code, datatype=layout().term(CODE_SCHEMES[scheme]))
-    rows = engine().select(CODE_QUERY, {"code": literal}).rows
-    paths = [p for row in rows if (p := layout().path(row["area"].value))]
+    areas = areas_with_code(engine(), layout(), scheme, code)
+    paths = [path for area in areas if (path := layout().path(area))]
     if not paths:
         abort(404, f"No area of this graph has the {scheme} code {code}.")
     return ld.see_other(local_path("id", paths[0]))

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 
+from malang_kg.dataset.lookups import members
 from malang_kg.dataset.named_queries import run
 from malang_kg.dataset.search import MAX_QUERY_CHARS, Hit, SearchIndex, index_for, key
 from malang_kg.engine import Term
@@ -175,10 +176,6 @@ def _dataset(build_id: str) -> dict[str, Any]:
 
 # --- browsing by class ---------------------------------------------------------------------------
 
-MEMBERS_QUERY = """SELECT DISTINCT ?entity ?class
-WHERE { ?entity a ?class . FILTER (isIRI(?entity)) }
-"""
-
 
 @bp.get("/browse/<name>")
 def browse(name: str) -> str:
@@ -192,17 +189,13 @@ def browse(name: str) -> str:
     if not raw_page.isascii() or not raw_page.isdigit() or int(raw_page) < 1:
         abort(400, description=t("bad_page"))
     page = int(raw_page)
-    result = engine().select(MEMBERS_QUERY, {"class": Term.uri(chosen["iri"])})
+    found_iris, truncated = members(engine(), chosen["iri"])
     labels = _index()
-    members = sorted(
-        (
-            (labels.label(row["entity"].value, lang), row["entity"].value)
-            for row in result.rows
-            if "entity" in row
-        ),
+    entities = sorted(
+        ((labels.label(iri, lang), iri) for iri in found_iris),
         key=lambda item: (key(item[0]), item[1]),
     )
-    pages = max(1, math.ceil(len(members) / PAGE_SIZE))
+    pages = max(1, math.ceil(len(entities) / PAGE_SIZE))
     if page > pages:
         abort(404, description=t("bad_page"))
     start = (page - 1) * PAGE_SIZE
@@ -210,17 +203,17 @@ def browse(name: str) -> str:
         "site/browse.html",
         lang,
         chosen=chosen,
-        total=len(members),
+        total=len(entities),
         entities=[
             {"label": label, "iri": iri, "href": _entity_link(iri)}
-            for label, iri in members[start : start + PAGE_SIZE]
+            for label, iri in entities[start : start + PAGE_SIZE]
         ],
         start=start + 1,
         page=page,
         pages=pages,
         previous=local_url(f"/browse/{name}", page=page - 1) if page > 1 else None,
         next=local_url(f"/browse/{name}", page=page + 1) if page < pages else None,
-        truncated=result.truncated,
+        truncated=truncated,
     )
 
 
@@ -315,7 +308,7 @@ def _search_html(raw: str | None, problem: str | None, lang: str) -> tuple[str, 
 
 # --- sitemap and robots.txt ----------------------------------------------------------------------
 
-ENTITIES_QUERY = """SELECT DISTINCT ?entity ?ns
+SITEMAP_QUERY = """SELECT DISTINCT ?entity ?ns
 WHERE { ?entity ?p ?o . FILTER (isIRI(?entity) && STRSTARTS(STR(?entity), ?ns)) }
 ORDER BY ?entity
 """
@@ -327,7 +320,7 @@ def sitemap() -> Response:
     urls = [url_for("site.index"), url_for("sparql.endpoint")]
     urls += [path for path in ("/ontology",) if _has_route(path)]
     prefix = Term.literal(layout().entity_prefix)
-    rows = engine().select(ENTITIES_QUERY, {"ns": prefix}).rows
+    rows = engine().select(SITEMAP_QUERY, {"ns": prefix}).rows
     plain = Links(layout())
     urls += [path for row in rows if (path := plain.entity(row["entity"].value))]
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
