@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.load import Target
+from malang_kg.iris import CANONICAL
 
 ROOT = Path(__file__).resolve().parent.parent
-MK = "https://w3id.org/malang-kg/ontology#"
-ID = "https://w3id.org/malang-kg/id/"
+MK = CANONICAL.vocabulary
+ID = CANONICAL.entity_prefix
 SPARQL_JSON = "application/sparql-results+json"
 
 CHEAP = f"""PREFIX mk: <{MK}>

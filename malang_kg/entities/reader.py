@@ -235,13 +235,7 @@ class EntityReader:
         quotes: dict[str, Quote],
         nested: dict[Term, tuple[PropertyGroup, ...]],
     ) -> tuple[PropertyGroup, ...]:
-        graphs: dict[tuple[str, Term], set[str]] = defaultdict(set)
-        firsts: dict[tuple[str, Term], Row] = {}
-        for row in rows:
-            key = (row["p"].value, row["o"])
-            graphs[key].add(row["g"].value)
-            firsts.setdefault(key, row)
-        pairs = [(row, tuple(graphs[key])) for key, row in firsts.items()]
+        pairs = [(row, tuple(graphs)) for row, graphs in _by_statement(rows, "o")]
         return self._group_rows(pairs, notes, quotes, nested)
 
     def _group_rows(
@@ -273,18 +267,12 @@ class EntityReader:
         return tuple(sorted(groups, key=_group_order))
 
     def _incoming(self, rows: list[Row], page: int, truncated: bool) -> Incoming:
-        graphs: dict[tuple[str, Term], set[str]] = defaultdict(set)
-        firsts: dict[tuple[str, Term], Row] = {}
-        for row in rows:
-            key = (row["p"].value, row["x"])
-            graphs[key].add(row["g"].value)
-            firsts.setdefault(key, row)
         links = [
             (
                 self.value(row["p"], row.get("pLabel")),
-                self.value(row["x"], row.get("xLabel"), inferred=self._inferred(graphs[key])),
+                self.value(row["x"], row.get("xLabel"), inferred=self._inferred(graphs)),
             )
-            for key, row in firsts.items()
+            for row, graphs in _by_statement(rows, "x")
         ]
         links.sort(
             key=lambda link: (_group_order(PropertyGroup(link[0], ())), _value_order(link[1]))
@@ -303,6 +291,17 @@ class EntityReader:
             pages=pages,
             truncated=truncated,
         )
+
+
+def _by_statement(rows: list[Row], other: str) -> list[tuple[Row, set[str]]]:
+    """One row per statement (its property and ``other`` end), with every graph stating it."""
+    graphs: dict[tuple[str, Term], set[str]] = defaultdict(set)
+    firsts: dict[tuple[str, Term], Row] = {}
+    for row in rows:
+        key = (row["p"].value, row[other])
+        graphs[key].add(row["g"].value)
+        firsts.setdefault(key, row)
+    return [(row, graphs[key]) for key, row in firsts.items()]
 
 
 def _value_order(value: Value) -> tuple[bool, str, str]:

@@ -14,62 +14,7 @@ from rdflib.term import Node
 
 TOP_CLASSES = frozenset({OWL.Thing, RDFS.Resource})
 
-# Predicates and types that make a triple part of the ontology (TBox) wherever it appears.
-SCHEMA_PREDICATES = frozenset(
-    {
-        RDFS.subClassOf,
-        RDFS.subPropertyOf,
-        RDFS.domain,
-        RDFS.range,
-        OWL.equivalentClass,
-        OWL.equivalentProperty,
-        OWL.inverseOf,
-        OWL.propertyChainAxiom,
-        OWL.onProperty,
-        OWL.someValuesFrom,
-        OWL.allValuesFrom,
-        OWL.hasValue,
-        OWL.intersectionOf,
-        OWL.unionOf,
-        OWL.complementOf,
-        OWL.oneOf,
-        OWL.hasKey,
-        OWL.maxCardinality,
-        OWL.maxQualifiedCardinality,
-        OWL.onClass,
-        OWL.disjointWith,
-        OWL.propertyDisjointWith,
-        OWL.members,
-        OWL.distinctMembers,
-        OWL.differentFrom,
-        OWL.sourceIndividual,
-        RDF.first,
-        RDF.rest,
-    }
-)
-META_TYPES = frozenset(
-    {
-        OWL.Class,
-        RDFS.Class,
-        RDFS.Datatype,
-        OWL.Restriction,
-        OWL.ObjectProperty,
-        OWL.DatatypeProperty,
-        OWL.AnnotationProperty,
-        OWL.FunctionalProperty,
-        OWL.InverseFunctionalProperty,
-        OWL.SymmetricProperty,
-        OWL.AsymmetricProperty,
-        OWL.TransitiveProperty,
-        OWL.IrreflexiveProperty,
-        OWL.ReflexiveProperty,
-        OWL.AllDifferent,
-        OWL.AllDisjointClasses,
-        OWL.AllDisjointProperties,
-        OWL.NegativePropertyAssertion,
-        OWL.Nothing,
-    }
-)
+# Axioms the rules do not implement: an ontology using them needs the reference reasoner.
 UNSUPPORTED_PREDICATES = frozenset(
     {
         OWL.someValuesFrom,
@@ -98,6 +43,38 @@ UNSUPPORTED_TYPES = frozenset(
         OWL.NegativePropertyAssertion,
     }
 )
+# Predicates and types that make a triple part of the ontology (TBox) wherever it appears.
+SCHEMA_PREDICATES = UNSUPPORTED_PREDICATES | {
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+    OWL.inverseOf,
+    OWL.propertyChainAxiom,
+    OWL.onProperty,
+    OWL.onClass,
+    OWL.members,
+    OWL.distinctMembers,
+    RDF.first,
+    RDF.rest,
+}
+META_TYPES = UNSUPPORTED_TYPES | {
+    OWL.Class,
+    RDFS.Class,
+    RDFS.Datatype,
+    OWL.Restriction,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.FunctionalProperty,
+    OWL.InverseFunctionalProperty,
+    OWL.SymmetricProperty,
+    OWL.TransitiveProperty,
+    OWL.ReflexiveProperty,
+    OWL.Nothing,
+}
 
 
 class UnsupportedOntology(Exception):
