@@ -4,7 +4,6 @@ the run the server says why (503) and then recovers by itself, the same processe
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +17,9 @@ from tests.support.backend import (
     start_backend_server,
     start_oxigraph,
 )
-from tests.support.live import LiveServer, error_message, parse_table
+from tests.support.live import LiveServer
+from tests.support.polling import wait_until
+from tests.support.results import error_message, parse_table
 
 SELECT = "SELECT ?s WHERE { ?s a ?class } LIMIT 5"
 
@@ -41,13 +42,13 @@ def engine_and_server(
 
 
 def health(http: requests.Session, server: LiveServer, status: int) -> requests.Response:
-    """/health once it answers ``status`` (or after 15 s)."""
-    deadline = time.monotonic() + 15
-    while True:
+    """/health once it answers ``status`` (the test fails if it has not within 15 s)."""
+
+    def answer() -> requests.Response | None:
         response = http.get(server.url + "/health", timeout=30)
-        if response.status_code == status or time.monotonic() > deadline:
-            return response
-        time.sleep(0.2)
+        return response if response.status_code == status else None
+
+    return wait_until(answer, 15, 0.2, what=f"/health of {server.url} to answer {status}")
 
 
 def query(http: requests.Session, server: LiveServer, text: str = SELECT) -> requests.Response:

@@ -27,6 +27,7 @@ from tests.support.backend import (
     publish_into,
     start_oxigraph,
 )
+from tests.support.polling import wait_until
 
 SJSON = "application/sparql-results+json"
 FORM = "application/x-www-form-urlencoded"
@@ -248,12 +249,13 @@ def faulty(
 
 
 def wait_for(client: FlaskClient, status: int, seconds: float = 10) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
+    """/health once it answers ``status`` (the test fails if it has not within ``seconds``)."""
+
+    def answer() -> Any:
         response = client.get("/health")
-        if response.status_code == status or time.monotonic() > deadline:
-            return response
-        time.sleep(0.1)
+        return response if response.status_code == status else None
+
+    return wait_until(answer, seconds, 0.1, what=f"/health to answer {status}")
 
 
 def test_the_service_survives_the_engine_stopping_and_recovers_by_itself(

@@ -81,7 +81,7 @@ def _handler(engine: FakeEngine) -> type[BaseHTTPRequestHandler]:
             if behaviour == "wrong type":
                 return self._send(200, SECRET.encode(), "text/html")
             if behaviour == "hang":
-                time.sleep(5)
+                time.sleep(5)  # the fault under test, a slow engine: not a wait for anything
             if behaviour == "trickle":
                 self.send_response(200)
                 self.send_header("Content-Type", SJSON)
@@ -90,7 +90,7 @@ def _handler(engine: FakeEngine) -> type[BaseHTTPRequestHandler]:
                 for _ in range(50):
                     self.wfile.write(b" ")
                     self.wfile.flush()
-                    time.sleep(0.1)
+                    time.sleep(0.1)  # the fault under test, a trickling engine: not a wait
                 return None
             rows = [{"s": {"type": "uri", "value": f"http://example.org/{i}"}} for i in range(10)]
             body = {"head": {"vars": ["s"]}, "results": {"bindings": rows * (engine.rows // 10)}}

@@ -16,7 +16,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.support.live import SAMAAN, LiveServer, describe, make_session, start_server
+from tests.support.live import SAMAAN, LiveServer, make_session, start_server
+from tests.support.processes import cpu_ticks, query_processes, wait_for_running_query
+from tests.support.results import describe
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -41,20 +43,22 @@ def one_thread(live_store: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         server.stop()
 
 
-def _send_and_leave(server: LiveServer, query: str, linger: float) -> None:
-    """Send a GET for ``query`` on a raw connection, wait ``linger`` s, and close it unread."""
+def send_and_leave(server: LiveServer, query: str) -> None:
+    """Send a GET for ``query`` on a raw connection, wait until a query process runs it, and
+    close the connection unread."""
     address = urlsplit(server.url)
+    before = cpu_ticks(query_processes(server.process.pid))
     with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
         request = (
             f"GET /sparql?query={quote(query, safe='')} HTTP/1.1\r\n"
             f"Host: {address.netloc}\r\nAccept: application/sparql-results+json\r\n\r\n"
         )
         connection.sendall(request.encode("ascii"))
-        time.sleep(linger)
+        wait_for_running_query(server.process.pid, before)
 
 
 def test_the_query_of_a_client_that_left_is_stopped(one_thread: LiveServer) -> None:
-    _send_and_leave(one_thread, RUNAWAY, linger=1.0)
+    send_and_leave(one_thread, RUNAWAY)
     started = time.monotonic()
     with make_session() as session:
         response = session.get(

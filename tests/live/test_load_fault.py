@@ -23,20 +23,16 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.live.test_reload import EXTRA, NEW_PLACE, copy_store
+from tests.live.test_reload import EXTRA, NEW_PLACE, cli, copy_store
 from tests.support.live import (
-    BIN,
     ID,
-    ROOT,
     LiveServer,
-    children,
-    describe,
-    error_message,
     make_session,
-    parse_boolean,
-    server_environ,
     start_server,
 )
+from tests.support.polling import wait_until
+from tests.support.processes import alive_among, children
+from tests.support.results import describe, error_message, parse_boolean
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -126,6 +122,34 @@ def run_clients(
         assert not thread.is_alive(), "a client never finished"
 
 
+def load_with_runaways(server: LiveServer) -> Tally:
+    """CLIENTS clients for DURATION seconds against ``server``, every RUNAWAY_EVERY-th request
+    of each a runaway cartesian product; what each request got."""
+    tally = Tally()
+    counters = [0] * CLIENTS
+
+    def work(number: int, session: requests.Session) -> None:
+        counters[number] += 1
+        rng = random.Random(number * 100_003 + counters[number])
+        if counters[number] % RUNAWAY_EVERY == 0:
+            query = RUNAWAY.format(nonce=rng.random())
+            timed(
+                tally,
+                "runaway",
+                lambda: session.post(
+                    server.sparql,
+                    data=query,
+                    headers={"Content-Type": "application/sparql-query"},
+                    timeout=60,
+                ),
+            )
+        else:
+            timed(tally, "cheap", lambda: cheap_request(session, server, rng))
+
+    run_clients(CLIENTS, DURATION, work)
+    return tally
+
+
 def test_runaway_queries_among_cheap_ones(
     live_store: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -147,29 +171,8 @@ def test_runaway_queries_among_cheap_ones(
         threads="8",
         rate_limit="off",
     )
-    tally = Tally()
-    counters = [0] * CLIENTS
     try:
-
-        def work(number: int, session: requests.Session) -> None:
-            counters[number] += 1
-            rng = random.Random(number * 100_003 + counters[number])
-            if counters[number] % RUNAWAY_EVERY == 0:
-                query = RUNAWAY.format(nonce=rng.random())
-                timed(
-                    tally,
-                    "runaway",
-                    lambda: session.post(
-                        server.sparql,
-                        data=query,
-                        headers={"Content-Type": "application/sparql-query"},
-                        timeout=60,
-                    ),
-                )
-            else:
-                timed(tally, "cheap", lambda: cheap_request(session, server, rng))
-
-        run_clients(CLIENTS, DURATION, work)
+        tally = load_with_runaways(server)
         assert server.alive()
     finally:
         server.stop()
@@ -192,60 +195,86 @@ def test_runaway_queries_among_cheap_ones(
     assert p99 < 1.0, f"cheap p99 {p99:.2f} s"
 
 
+REBUILD_CLIENTS = 4
+LOAD_WAIT = 60.0  # seconds the clients may take to be answered, before and after the reload
+ANSWERS_ON_THE_NEW_BUILD = 50  # per client, after the reload, before the load stops
+
+
+@dataclass
+class Answered:
+    """How many answers each client of ``run_clients`` has had, counted from ``mark()``. A
+    client that has made its MAX_REQUESTS has stopped, and counts as answered enough."""
+
+    counts: list[int] = field(default_factory=lambda: [0] * REBUILD_CLIENTS)
+    since: list[int] = field(default_factory=lambda: [0] * REBUILD_CLIENTS)
+
+    def add(self, number: int) -> None:
+        self.counts[number] += 1
+
+    def mark(self) -> None:
+        self.since = list(self.counts)
+
+    def each_at_least(self, answers: int) -> bool:
+        return all(
+            now - then >= answers or now >= MAX_REQUESTS
+            for now, then in zip(self.counts, self.since, strict=True)
+        )
+
+
+def rebuild_and_reload(store: Path, data: Path, answered: Answered) -> dict[str, object]:
+    """Once every client is being answered, ``malang-kg build`` with extra data into ``store``
+    and ``malang-kg reload``; then let each client be answered ANSWERS_ON_THE_NEW_BUILD times
+    more, on the new build. The two commands' results."""
+    steps: dict[str, object] = {}
+    wait_until(
+        lambda: answered.each_at_least(1), LOAD_WAIT, what="every client to be answered once"
+    )
+    data.mkdir()
+    (data / "extra.ttl").write_text(EXTRA, encoding="utf-8")
+    steps["build"] = cli("build", "--store", str(store), "--data-dir", str(data), timeout=240)
+    steps["reload"] = cli("reload", "--store", str(store), "--timeout", "60", timeout=90)
+    answered.mark()
+    wait_until(
+        lambda: answered.each_at_least(ANSWERS_ON_THE_NEW_BUILD),
+        LOAD_WAIT,
+        what=f"every client to be answered {ANSWERS_ON_THE_NEW_BUILD} times on the new build",
+    )
+    return steps
+
+
 def test_rebuild_and_reload_under_load_fail_no_request(live_store: Path, tmp_path: Path) -> None:
     """4 clients hammer the API and the endpoint while a new build is made and the server is
     reloaded onto it: every request answers 200, and afterwards the new data is served."""
     store = copy_store(live_store, tmp_path / "store")
     server = start_server(store, tmp_path, workers=2, query_timeout=10, rate_limit="off")
     tally = Tally()
+    answered = Answered()
     steps: dict[str, object] = {}
+    failures: list[BaseException] = []
     try:
 
         def work(number: int, session: requests.Session) -> None:
             rng = random.Random()
             timed(tally, "cheap", lambda: cheap_request(session, server, rng))
+            answered.add(number)
 
         stop = threading.Event()
 
-        def rebuild_and_reload() -> None:
+        def changer_work() -> None:
             try:
-                time.sleep(1)
-                data = tmp_path / "extra"
-                data.mkdir()
-                (data / "extra.ttl").write_text(EXTRA, encoding="utf-8")
-                steps["build"] = subprocess.run(
-                    [
-                        str(BIN / "malang-kg"),
-                        "build",
-                        "--store",
-                        str(store),
-                        "--data-dir",
-                        str(data),
-                    ],
-                    cwd=ROOT,
-                    env=server_environ({}),
-                    capture_output=True,
-                    text=True,
-                    timeout=240,
-                    check=False,
-                )
-                steps["reload"] = subprocess.run(
-                    [str(BIN / "malang-kg"), "reload", "--store", str(store), "--timeout", "60"],
-                    cwd=ROOT,
-                    env=server_environ({}),
-                    capture_output=True,
-                    text=True,
-                    timeout=90,
-                    check=False,
-                )
-                time.sleep(2)  # and a little load on the new build
+                steps.update(rebuild_and_reload(store, tmp_path / "extra", answered))
+            except BaseException as error:  # a failed wait: raised again in the test's thread
+                failures.append(error)
             finally:
                 stop.set()
 
-        changer = threading.Thread(target=rebuild_and_reload, daemon=True)
+        changer = threading.Thread(target=changer_work, daemon=True)
         changer.start()
-        run_clients(4, 300, work, stop)  # until the changer is done (bounded: 300 s at most)
+        # until the changer is done (bounded: 300 s at most)
+        run_clients(REBUILD_CLIENTS, 300, work, stop)
         changer.join(timeout=10)
+        if failures:
+            raise failures[0]
         build = steps["build"]
         reload = steps["reload"]
         assert isinstance(build, subprocess.CompletedProcess) and build.returncode == 0, build
@@ -279,7 +308,11 @@ def test_a_killed_query_process_is_replaced(
             assert len(query_processes) == before["query_processes"] >= 1
             for pid in query_processes:
                 os.kill(pid, signal.SIGKILL)
-            time.sleep(0.2)
+            wait_until(
+                lambda: not alive_among(query_processes),
+                15,
+                what=f"the killed query processes {query_processes} to end",
+            )
             for number in range(3 * len(query_processes)):
                 query = f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }} # {number}"
                 response = session.get(server.sparql, params={"query": query}, timeout=30)

@@ -15,14 +15,16 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.support.live import (
-    LiveServer,
+from tests.support.live import LiveServer, make_session, start_server
+from tests.support.polling import wait_until
+from tests.support.processes import (
     alive,
-    describe,
+    cpu_ticks,
     group_members,
-    make_session,
-    start_server,
+    query_processes,
+    wait_for_running_query,
 )
+from tests.support.results import describe
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -107,15 +109,16 @@ def test_one_json_log_line_per_request(two_workers: LiveServer) -> None:
         response = session.get(two_workers.sparql, params={"query": query}, timeout=30)
         assert response.status_code == 200, describe(response)
         health = session.get(two_workers.url + "/health", timeout=30).json()
-    deadline = time.monotonic() + 10
-    mine: list[dict[str, object]] = []
-    while time.monotonic() < deadline and not mine:
-        mine = [
+
+    def marked_lines() -> list[dict[str, object]] | None:
+        found = [
             line
             for line in access_lines(two_workers)
             if line["path"] == "/sparql" and line.get("query_bytes") == len(query.encode())
         ]
-        time.sleep(0.1)
+        return found or None
+
+    mine = wait_until(marked_lines, 10, 0.1, what="the access-log line of the marked query")
     assert len(mine) == 1, mine
     line = mine[0]
     assert marker not in json.dumps(line)
@@ -173,10 +176,11 @@ def test_sigterm_lets_the_request_in_flight_finish(
                 except requests.RequestException as error:
                     outcome["error"] = error
 
+        master = server.process.pid
+        before = cpu_ticks(query_processes(master))
         thread = threading.Thread(target=slow, daemon=True)
         thread.start()
-        time.sleep(0.5)  # the query is running
-        master = server.process.pid
+        wait_for_running_query(master, before, answered=lambda: not thread.is_alive())
         stopped = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         thread.join(timeout=60)
@@ -188,9 +192,12 @@ def test_sigterm_lets_the_request_in_flight_finish(
         server.process.wait(timeout=30)  # graceful_timeout is 25 s here
         assert server.process.returncode == 0
         assert time.monotonic() - stopped < 30
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and group_members(master):
-            time.sleep(0.2)
+        wait_until(
+            lambda: not group_members(master),
+            10,
+            0.2,
+            what=f"the processes of the stopped server {master} to end",
+        )
         assert not group_members(master), "processes outlived the server"
         assert not alive(master)
         assert not list((live_store / "servers").glob(f"{master}.json"))

@@ -22,12 +22,13 @@ from tests.support.live import (
     ID,
     ROOT,
     LiveServer,
-    describe,
     make_session,
-    parse_boolean,
     server_environ,
     start_server,
 )
+from tests.support.polling import wait_until
+from tests.support.processes import cpu_ticks, query_processes, wait_for_running_query
+from tests.support.results import describe, parse_boolean
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -136,9 +137,10 @@ def test_build_then_reload_switches_without_dropping_the_request_in_flight(
                 )
 
         triples = session.get(server.url + "/health", timeout=30).json()["triples"]
+        before = cpu_ticks(query_processes(server.process.pid))
         thread = threading.Thread(target=in_flight, daemon=True)
         thread.start()
-        time.sleep(0.5)
+        wait_for_running_query(server.process.pid, before, answered=lambda: not thread.is_alive())
         done = cli("reload", "--store", str(store), "--timeout", "60", timeout=90)
         assert done.returncode == 0, done.stdout + done.stderr
         assert f"serves build {new}" in done.stdout
@@ -154,9 +156,12 @@ def test_build_then_reload_switches_without_dropping_the_request_in_flight(
         assert health["triples"] > triples
 
     # the old build is no longer used: the server pruned it (KEEP_BUILDS=1)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and (store / "builds" / old).exists():
-        time.sleep(0.2)
+    wait_until(
+        lambda: not (store / "builds" / old).exists(),
+        10,
+        0.2,
+        what=f"the server to prune the old build {old}",
+    )
     assert not (store / "builds" / old).exists()
     record = json.loads((store / "servers" / f"{server.process.pid}.json").read_text())
     assert record["builds_in_use"] == [new] and record["reloads"] == 1
@@ -187,9 +192,12 @@ def test_a_build_that_cannot_be_loaded_is_refused(store: Path, server: LiveServe
 def test_sighup_alone_switches_too(store: Path, server: LiveServer, tmp_path: Path) -> None:
     new = rebuild(store, tmp_path / "extra")
     server.process.send_signal(1)  # SIGHUP, as `kill -HUP "$(cat STORE/serve.pid)"` sends it
-    deadline = time.monotonic() + 60
     with make_session() as session:
-        while time.monotonic() < deadline and build_ids_served(session, server, 4) != {new}:
-            time.sleep(0.3)
+        wait_until(
+            lambda: build_ids_served(session, server, 4) == {new},
+            60,
+            0.3,
+            what=f"every worker to serve the new build {new} after SIGHUP",
+        )
         assert build_ids_served(session, server) == {new}
         assert has_new_place(session, server) is True

@@ -22,8 +22,7 @@ import os
 import shutil
 import signal
 import subprocess
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,15 +35,17 @@ from malang_kg.store.builds import Manifest
 from malang_kg.web import remote_service
 from tests.support.live import (
     BIN,
-    HEALTH_WAIT,
     ROOT,
     LiveServer,
     free_port,
     server_environ,
+    wait_until_healthy,
 )
+from tests.support.polling import wait_until
 
 OXIGRAPH = BIN / "oxigraph"
 START_WAIT = 30.0  # seconds oxigraph serve may take to answer
+VIRTUOSO_START_WAIT = 120.0  # seconds virtuoso-t may take to answer
 
 
 @dataclass
@@ -86,19 +87,22 @@ class OxigraphServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + START_WAIT
-        with requests.Session() as session:
-            session.trust_env = False
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    break
-                with contextlib.suppress(requests.RequestException):
-                    answer = session.get(self.query_url, params={"query": "ASK {}"}, timeout=2)
-                    if answer.status_code == 200:
-                        return
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"oxigraph serve did not start: {self.log_path.read_text(errors='replace')}")
+        try:
+            wait_until_answering(
+                self.process,
+                self.query_url,
+                name="oxigraph serve",
+                log=self.log_text,
+                timeout=START_WAIT,
+                interval=0.1,
+                ask_timeout=2,
+            )
+        except BaseException:
+            self.stop()
+            raise
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -127,6 +131,38 @@ class OxigraphServer:
             )
         answer.raise_for_status()
         return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def wait_until_answering(
+    process: subprocess.Popen[bytes],
+    query_url: str,
+    *,
+    name: str,
+    log: Callable[[], str],
+    timeout: float,
+    interval: float,
+    ask_timeout: float,
+) -> None:
+    """Wait until the SPARQL endpoint ``query_url`` of the engine run by ``process`` answers
+    ``ASK {}`` with 200; fail the test with the engine's ``log`` if it exits first or does not
+    answer within ``timeout`` seconds."""
+    with requests.Session() as session:
+        session.trust_env = False
+
+        def answering() -> bool:
+            if process.poll() is not None:
+                pytest.fail(f"{name} exited with code {process.returncode}; its log:\n{log()}")
+            answer = session.get(query_url, params={"query": "ASK {}"}, timeout=ask_timeout)
+            return answer.status_code == 200
+
+        wait_until(
+            answering,
+            timeout,
+            interval,
+            what=f"{name} to answer at {query_url}",
+            ignoring=(requests.RequestException,),
+            details=lambda: "its log:\n" + log(),
+        )
 
 
 def start_oxigraph(location: Path, log_dir: Path) -> OxigraphServer:
@@ -206,16 +242,8 @@ def start_backend_server(
             start_new_session=True,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + HEALTH_WAIT
-    with requests.Session() as session:
-        session.trust_env = False
-        while time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(requests.RequestException):
-                if session.get(server.url + "/health", timeout=2).status_code == 200:
-                    return server
-            time.sleep(0.25)
-    server.stop()
-    pytest.fail(f"`{' '.join(command)}` was not healthy; its log:\n{server.log_tail()}")
+    wait_until_healthy(server, command)
+    return server
 
 
 # --- Virtuoso (optional: where Debian's virtuoso-opensource is installed) ---------------------
@@ -289,17 +317,19 @@ class VirtuosoServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 120
-        with requests.Session() as session:
-            session.trust_env = False
-            while time.monotonic() < deadline and self.process.poll() is None:
-                with contextlib.suppress(requests.RequestException):
-                    answer = session.get(self.query_url, params={"query": "ASK {}"}, timeout=5)
-                    if answer.status_code == 200:
-                        return
-                time.sleep(0.5)
-        self.stop()
-        pytest.fail("virtuoso-t did not start: " + (self.directory / "virtuoso.log").read_text())
+        try:
+            wait_until_answering(
+                self.process,
+                self.query_url,
+                name="virtuoso-t",
+                log=(self.directory / "virtuoso.log").read_text,
+                timeout=VIRTUOSO_START_WAIT,
+                interval=0.5,
+                ask_timeout=5,
+            )
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         process, self.process = self.process, None

@@ -12,31 +12,28 @@ The root ``conftest.py`` loads this file as a plugin, which gives every test:
 - ``connection_counter``: a loopback TCP listener that counts the connections it accepts, and
   answers each with a tiny HTTP 200 of Turtle, so a fetch the server made would "succeed"; a test
   proves no network connection was made by finding its count still 0.
+
+Reading the server's answers is ``results.py``; its processes, ``processes.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
-import warnings
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import rdflib
 import requests
+
+from tests.support.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -56,24 +53,7 @@ CATEGORY = ID + "award-category/audiovisual-media"  # asserted `a mk:AwardCatego
 HEALTH_WAIT = 60.0  # seconds the server may take to answer /health
 REQUEST_TIMEOUT = 60.0  # seconds any single request of these tests may take
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "ftp_proxy")
-
-SPARQL_RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
-TABULAR_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-BOOLEAN_TYPES = ("application/sparql-results+json", "application/sparql-results+xml")
-RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
-QUAD_TYPES = ("application/trig", "application/n-quads")
+SETTLE_WAIT = 10.0  # seconds the connection counter may take to accept what is waiting
 TRACE_MARKERS = ("Traceback (most recent call last)", 'File "/')
 
 
@@ -189,26 +169,40 @@ def start_server(
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
     _SERVERS.append(server)
-    deadline = time.monotonic() + HEALTH_WAIT
-    last = "no answer"
+    wait_until_healthy(server, command)
+    return server
+
+
+def wait_until_healthy(server: LiveServer, command: list[str]) -> None:
+    """Wait until ``server`` answers /health with its store loaded. If it exits first, or is not
+    healthy within ``HEALTH_WAIT`` seconds, stop it and fail the test with its log."""
+    shown = f"`{' '.join(command)}`"
+    last = ["no answer"]
     with requests.Session() as session:
         session.trust_env = False
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
-            try:
-                response = session.get(server.url + "/health", timeout=2)
-                last = f"{response.status_code} {response.text[:200]}"
-                if response.status_code == 200 and response.json().get("store_loaded") is True:
-                    return server
-            except (requests.RequestException, ValueError) as error:
-                last = type(error).__name__
-            time.sleep(0.25)
-    server.stop()
-    pytest.fail(
-        f"`{' '.join(command)}` was not healthy within {HEALTH_WAIT:g} s "
-        f"(exit code {process.returncode}, last /health: {last}); its log:\n{server.log_tail()}"
-    )
+
+        def healthy() -> bool:
+            if not server.alive():
+                pytest.fail(
+                    f"{shown} exited with code {server.process.returncode} before it was "
+                    f"healthy (last /health: {last[0]}); its log:\n{server.log_tail()}"
+                )
+            response = session.get(server.url + "/health", timeout=2)
+            last[0] = f"{response.status_code} {response.text[:200]}"
+            return response.status_code == 200 and response.json().get("store_loaded") is True
+
+        try:
+            wait_until(
+                healthy,
+                HEALTH_WAIT,
+                0.25,
+                what=f"{shown} to be healthy",
+                ignoring=(requests.RequestException, ValueError),
+                details=lambda: f"last /health: {last[0]}; its log:\n{server.log_tail()}",
+            )
+        except BaseException:
+            server.stop()
+            raise
 
 
 @pytest.fixture(scope="session")
@@ -239,36 +233,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _proc_stats() -> dict[int, tuple[str, int, int]]:
-    """pid → (state, parent pid, process group) of every process, from /proc (Linux)."""
-    stats = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            text = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
-        stats[int(entry.name)] = (fields[0], int(fields[1]), int(fields[2]))
-    return stats
-
-
-def children(pid: int) -> list[int]:
-    """The live (not zombie) child processes of ``pid``."""
-    return [p for p, (state, ppid, _) in _proc_stats().items() if ppid == pid and state != "Z"]
-
-
-def group_members(pgid: int) -> list[int]:
-    """The live (not zombie) processes of process group ``pgid``."""
-    return [p for p, (state, _, group) in _proc_stats().items() if group == pgid and state != "Z"]
-
-
-def alive(pid: int) -> bool:
-    state = _proc_stats().get(pid)
-    return state is not None and state[0] != "Z"
-
-
 # --- HTTP -----------------------------------------------------------------------------------
 
 
@@ -294,109 +258,6 @@ def http() -> Iterator[requests.Session]:
         yield session
 
 
-def media_type(response: requests.Response) -> str:
-    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-
-
-def describe(response: requests.Response) -> str:
-    """A short description of a response for assertion messages."""
-    target = response.url if len(response.url) <= 200 else response.url[:200] + "…"
-    return (
-        f"{response.request.method} {target} -> {response.status_code} "
-        f"{response.headers.get('Content-Type')}: {response.text[:500]!r}"
-    )
-
-
-def parse_boolean(response: requests.Response) -> bool:
-    """The boolean of an ASK result in SPARQL JSON or XML."""
-    kind = media_type(response)
-    assert kind in BOOLEAN_TYPES, describe(response)
-    if kind == "application/sparql-results+json":
-        value = response.json()["boolean"]
-        assert isinstance(value, bool), describe(response)
-        return value
-    element = ET.fromstring(response.content).find(f"{SPARQL_RESULTS_NS}boolean")
-    assert element is not None and element.text in ("true", "false"), describe(response)
-    return element.text == "true"
-
-
-def parse_table(response: requests.Response) -> tuple[list[str], list[dict[str, str]]]:
-    """Variables and rows (variable → lexical value or IRI) of a SELECT result in any of the
-    four tabular formats; unbound values are left out of a row."""
-    kind = media_type(response)
-    assert kind in TABULAR_TYPES, describe(response)
-    if kind == "application/sparql-results+json":
-        document = response.json()
-        names = list(document["head"]["vars"])
-        rows = [
-            {name: str(cell["value"]) for name, cell in binding.items()}
-            for binding in document["results"]["bindings"]
-        ]
-        return names, rows
-    if kind == "application/sparql-results+xml":
-        root = ET.fromstring(response.content)
-        names = [v.attrib["name"] for v in root.iter(f"{SPARQL_RESULTS_NS}variable")]
-        rows = []
-        for result in root.iter(f"{SPARQL_RESULTS_NS}result"):
-            row = {}
-            for binding in result.findall(f"{SPARQL_RESULTS_NS}binding"):
-                value = next(iter(binding))
-                row[binding.attrib["name"]] = value.text or ""
-            rows.append(row)
-        return names, rows
-    text = response.content.decode("utf-8")
-    if kind == "text/csv":
-        reader = list(csv.reader(io.StringIO(text)))
-        names = reader[0]
-        return names, [{n: v for n, v in zip(names, r, strict=True) if v} for r in reader[1:]]
-    lines = text.splitlines()  # TSV: ?-prefixed header, terms in SPARQL syntax
-    names = [name.lstrip("?") for name in lines[0].split("\t")]
-    rows = []
-    for line in lines[1:]:
-        cells = line.split("\t")
-        rows.append({n: _tsv_value(v) for n, v in zip(names, cells, strict=True) if v})
-    return names, rows
-
-
-def _tsv_value(term: str) -> str:
-    if term.startswith("<") and term.endswith(">"):
-        return term[1:-1]
-    match = re.fullmatch(r'"(.*)"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?', term, re.DOTALL)
-    return match.group(1) if match else term
-
-
-def parse_rdf(response: requests.Response) -> rdflib.Graph:
-    """The triples of a CONSTRUCT/DESCRIBE result or service description, in any of the six
-    formats, parsed with rdflib (the quads of TriG and N-Quads merged into one graph)."""
-    kind = media_type(response)
-    assert kind in RDF_TYPES, describe(response)
-    graph = rdflib.Graph()
-    with warnings.catch_warnings():  # rdflib's JSON-LD and quad parsers use deprecated API
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if kind not in QUAD_TYPES:
-            graph.parse(data=response.content, format=RDF_TYPES[kind], publicID=response.url)
-            return graph
-        dataset = rdflib.Dataset()
-        dataset.parse(data=response.content, format=RDF_TYPES[kind], publicID=response.url)
-        for subject, predicate, value, _ in dataset.quads((None, None, None, None)):
-            graph.add((subject, predicate, value))
-    return graph
-
-
-def error_message(response: requests.Response) -> str:
-    """The text an error response shows (the JSON ``message`` or the whole body)."""
-    if media_type(response) == "application/json":
-        with contextlib.suppress(ValueError):
-            document = response.json()
-            if isinstance(document, dict) and "message" in document:
-                return str(document["message"])
-    return response.text
-
-
-def is_4xx(status: int) -> bool:
-    return 400 <= status < 500
-
-
 # --- a listener that counts connections ---------------------------------------------------
 
 
@@ -407,8 +268,11 @@ class ConnectionCounter:
     port: int
     _sock: socket.socket
     _count: int = 0
+    _quiet_rounds: int = 0  # accept() calls that found no connection waiting
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
+
+    ACCEPT_TIMEOUT = 0.1  # seconds one accept() call waits for a connection
 
     @property
     def url(self) -> str:
@@ -420,17 +284,33 @@ class ConnectionCounter:
         with self._lock:
             return self._count
 
-    def settled_count(self, grace: float = 0.3) -> int:
-        """The count after a short grace for a connection the server might make late."""
-        time.sleep(grace)
+    @property
+    def quiet_rounds(self) -> int:
+        with self._lock:
+            return self._quiet_rounds
+
+    def settled_count(self) -> int:
+        """The count once every connection made before this call has been accepted: once an
+        accept() begun after the call has found none waiting. (The second quiet round from now
+        is such a call: the first may have begun before.) A connection the server made while it
+        handled a request is complete by the time its answer has arrived, so none is missed."""
+        start = self.quiet_rounds
+        wait_until(
+            lambda: self.quiet_rounds >= start + 2,
+            SETTLE_WAIT,
+            self.ACCEPT_TIMEOUT / 2,
+            what="the connection counter to accept every connection made so far",
+        )
         return self.count
 
     def serve(self) -> None:
-        self._sock.settimeout(0.1)
+        self._sock.settimeout(self.ACCEPT_TIMEOUT)
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
             except TimeoutError:
+                with self._lock:
+                    self._quiet_rounds += 1
                 continue
             except OSError:
                 return
