@@ -20,10 +20,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from malang_kg.config import Settings, load_settings
+from malang_kg.dataset.labels import LABELS_FILE, LabelIndex
 from malang_kg.dataset.named_queries import NamedQuery, load_queries
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import QueryService
-from malang_kg.store.builds import Manifest
+from malang_kg.store.builds import Manifest, current_build_dir
 from malang_kg.web import create_app, embedded_service
 
 pytest_plugins = ("tests.support.live", "tests.support.backend", "tests.support.browser")
@@ -112,6 +113,12 @@ def engine(request: pytest.FixtureRequest, engine_kind: str) -> QueryService:
     """The query service the test runs on (embedded unless its module asks for more)."""
     service: QueryService = request.getfixturevalue(ENGINES[engine_kind][0])
     return service
+
+
+@pytest.fixture(scope="session")
+def labels(built: tuple[Settings, Manifest]) -> LabelIndex:
+    """The label index of the real build."""
+    return LabelIndex(current_build_dir(built[0].store) / LABELS_FILE)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,11 @@
 """Named queries: ``queries/<name>.rq`` files whose comment header gives their title and
-description in both languages and their typed parameters (``# param NAME: TYPE [= DEFAULT] ;
-HELP``, TYPE one of ``iri``, ``string``, ``language``, ``integer``, ``date``). Each is parsed and
-run on an empty store at start-up, so a bad file stops the app naming it. Parameters are bound as
-values (``engine/bindings.py``), so each must be projected."""
+description in both languages, their typed parameters (``# param NAME: TYPE [= DEFAULT] ;
+HELP``, TYPE one of ``iri``, ``string``, ``language``, ``integer``, ``date``, or
+``label-language``: the language of the labels, not bound in the query) and the columns that get
+labels (``# label COLUMN: LABEL_COLUMN``, added from the label index after the query ran, so the
+SPARQL returns IRIs alone). Each is parsed and run on an empty store at start-up, so a bad file
+stops the app naming it. Parameters are bound as values (``engine/bindings.py``), so each must be
+projected; answers come a page at a time (``PageRequest``), so the query has no top-level LIMIT."""
 
 from __future__ import annotations
 
@@ -15,23 +18,27 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from malang_kg.engine import SelectResult, Term
+from malang_kg.dataset.labels import LabelIndex
+from malang_kg.engine import QueryRequest, Row, SelectResult, Term
 from malang_kg.engine.bindings import bind_values
 from malang_kg.engine.errors import QueryError
+from malang_kg.engine.tokens import tokenize
 from malang_kg.iris import CANONICAL_BASE, XSD
 
 if TYPE_CHECKING:
     from malang_kg.engine.service import QueryService
 
 QUERIES_DIR = "queries"
-PARAM_TYPES = ("iri", "string", "language", "integer", "date")
+PARAM_TYPES = ("iri", "string", "language", "integer", "date", "label-language")
 LANGUAGES = ("id", "en")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEADER = re.compile(
-    r"^#\s*(?P<key>[A-Za-z]+(?:@[a-z]{2})?|param\s+[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<value>.*)$"
+    r"^#\s*(?P<key>[A-Za-z]+(?:@[a-z]{2})?|(?:param|label)\s+[A-Za-z_][A-Za-z0-9_]*)\s*:\s*"
+    r"(?P<value>.*)$"
 )
-_PARAM = re.compile(r"^(?P<type>[a-z]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<help>.*))?$")
+_PARAM = re.compile(r"^(?P<type>[a-z-]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<help>.*))?$")
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class QueryFileError(ValueError):
@@ -53,6 +60,11 @@ class Parameter:
     default: str | None
     help: str
 
+    @property
+    def bound(self) -> bool:
+        """Whether the value is bound in the query (the labels' language is not)."""
+        return self.type != "label-language"
+
     def bind(self, raw: str | None) -> Term | None:
         """The term for a raw value (or the default); None if neither is given."""
         value = self.default if raw is None else raw
@@ -69,6 +81,7 @@ class NamedQuery:
     description: dict[str, str]
     parameters: tuple[Parameter, ...]
     text: str
+    labels: tuple[tuple[str, str], ...] = ()  # (column, its label's column)
 
     def bindings(self, raw: dict[str, str]) -> dict[str, Term]:
         unknown = sorted(set(raw) - {p.name for p in self.parameters})
@@ -80,6 +93,14 @@ class NamedQuery:
             if term is not None:
                 bound[parameter.name] = term
         return bound
+
+    def label_language(self, raw: dict[str, str]) -> str:
+        """The language of the labels: the ``label-language`` parameter's value or default."""
+        for parameter in self.parameters:
+            if not parameter.bound:
+                term = parameter.bind(raw.get(parameter.name))
+                return term.value if term is not None else LANGUAGES[1]
+        return LANGUAGES[1]
 
 
 def to_term(name: str, type_: str, value: str) -> Term:
@@ -95,6 +116,10 @@ def to_term(name: str, type_: str, value: str) -> Term:
         return Term.uri(text)
     if type_ == "string":
         return Term.literal(value)
+    if type_ == "label-language":
+        if text.lower() not in LANGUAGES:
+            raise ParameterError(name, f"expected 'id' or 'en', got {value!r}")
+        return Term.literal(text.lower())
     if type_ == "language":
         if not _LANGUAGE_TAG.match(text):
             raise ParameterError(
@@ -114,9 +139,13 @@ def to_term(name: str, type_: str, value: str) -> Term:
     raise ParameterError(name, f"unknown type {type_!r}")
 
 
-def _parse_header(path: Path, text: str) -> tuple[dict[str, str], list[Parameter]]:
+Header = tuple[dict[str, str], list[Parameter], list[tuple[str, str]]]
+
+
+def _parse_header(path: Path, text: str) -> Header:
     fields: dict[str, str] = {}
     parameters: list[Parameter] = []
+    labels: list[tuple[str, str]] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -129,11 +158,15 @@ def _parse_header(path: Path, text: str) -> tuple[dict[str, str], list[Parameter
         key, value = match["key"], match["value"].strip()
         if key.startswith("param"):
             parameters.append(_parse_param(path, key.split()[1], value))
+        elif key.startswith("label"):
+            if not _VARIABLE.match(value):
+                raise QueryFileError(f"{path.name}: {key}: {value!r} is not a column name")
+            labels.append((key.split()[1], value))
         elif key in fields:
             raise QueryFileError(f"{path.name}: header field {key!r} is given twice")
         else:
             fields[key] = value
-    return fields, parameters
+    return fields, parameters, labels
 
 
 def _parse_param(path: Path, name: str, spec: str) -> Parameter:
@@ -163,7 +196,7 @@ def load_query(path: Path, base_iri: str = CANONICAL_BASE) -> NamedQuery:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QueryFileError(f"{path.name}: cannot read: {error}") from None
-    fields, parameters = _parse_header(path, raw)
+    fields, parameters, labels = _parse_header(path, raw)
     missing = [
         f"{k}@{lang}"
         for k in ("title", "description")
@@ -183,6 +216,7 @@ def load_query(path: Path, base_iri: str = CANONICAL_BASE) -> NamedQuery:
         description={lang: fields[f"description@{lang}"] for lang in LANGUAGES},
         parameters=tuple(parameters),
         text=text,
+        labels=tuple(labels),
     )
     _check_runs(query)
     return query
@@ -192,13 +226,30 @@ def _check_runs(query: NamedQuery) -> None:
     """Parse and run the query on an empty store with every parameter bound: syntax errors and
     unprojected parameters show up here, at start-up, instead of on a user's request."""
     sample = {p.name: p.default or _SAMPLE[p.type] for p in query.parameters}
+    if _top_level_limit(query.text):
+        raise QueryFileError(f"{query.path.name}: a top-level LIMIT or OFFSET (the API pages)")
     try:
-        text = bind_values(query.text, query.bindings(sample))
+        bound = {p.name for p in query.parameters if p.bound}
+        values = {n: term for n, term in query.bindings(sample).items() if n in bound}
+        text = bind_values(paged(query.text, PageRequest(1, 2), 2), values)
         result = ox.Store().query(text, use_default_graph_as_union=True)
-        if isinstance(result, ox.QuerySolutions):
-            list(result)
+        columns = (
+            [v.value for v in result.variables] if isinstance(result, ox.QuerySolutions) else []
+        )
     except (SyntaxError, ValueError, RuntimeError, OSError, QueryError) as error:
         raise QueryFileError(f"{query.path.name}: {error}") from None
+    missing = [column for column, _ in query.labels if column not in columns]
+    if missing:
+        raise QueryFileError(f"{query.path.name}: labelled column ?{missing[0]} is not projected")
+
+
+def _top_level_limit(text: str) -> bool:
+    depth = 0
+    for token in tokenize(text):
+        depth += {"open": 1, "close": -1}.get(token.kind, 0)
+        if depth == 0 and (token.is_word("LIMIT") or token.is_word("OFFSET")):
+            return True
+    return False
 
 
 _SAMPLE = {
@@ -207,6 +258,7 @@ _SAMPLE = {
     "language": "en",
     "integer": "1",
     "date": "2023-11-06",
+    "label-language": "en",
 }
 
 
@@ -230,10 +282,78 @@ def _load_checked(
     )
 
 
-def run(engine: QueryService, query: NamedQuery, raw: dict[str, str] | None = None) -> SelectResult:
-    """Run a named query with its parameters bound; parameter columns are left out of the result."""
-    result = engine.select(query.text, query.bindings(raw or {}))
+@dataclass(frozen=True)
+class PageRequest:
+    """Which rows of an answer: ``limit`` rows from row ``(number - 1) * limit``."""
+
+    limit: int
+    number: int = 1
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.limit
+
+
+def paged(text: str, page: PageRequest, most: int) -> str:
+    """The query asking for the page's rows and one more (which tells whether more follow),
+    never more than ``most`` rows (engines such as Virtuoso refuse to sort more than their own
+    row limit); the first page of a whole answer is the query as it is, cut at ``most``."""
+    if page.number == 1 and page.limit >= most:
+        return text
+    return f"{text}\nLIMIT {min(page.limit + 1, most)} OFFSET {int(page.offset)}\n"
+
+
+def run(
+    engine: QueryService,
+    query: NamedQuery,
+    raw: dict[str, str] | None = None,
+    labels: LabelIndex | None = None,
+    page: PageRequest | None = None,
+) -> SelectResult:
+    """Run a named query with its parameters bound and its labels added (when ``labels`` is
+    given), one page of it (by default as many rows as the service gives). Parameter columns
+    are left out; ``truncated`` says that more rows follow."""
+    raw = raw or {}
+    page = page or PageRequest(engine.settings.max_rows)
+    bound = {p.name for p in query.parameters if p.bound}
+    values = {name: term for name, term in query.bindings(raw).items() if name in bound}
+    most = engine.settings.max_rows
+    request = QueryRequest(paged(query.text, page, most), values, max_rows=page.limit)
+    result = engine.execute(request)
+    assert isinstance(result, SelectResult), "named queries are SELECT queries"
     hidden = {p.name for p in query.parameters}
     columns = [c for c in result.columns if c not in hidden]
     rows = [{c: v for c, v in row.items() if c not in hidden} for row in result.rows]
-    return SelectResult(columns, rows, result.truncated, result.elapsed)
+    # With a page as large as the row limit, a full page may be followed by more (or by none).
+    more = result.truncated or len(rows) > page.limit
+    more = more or (page.number > 1 and len(rows) == page.limit == most)
+    rows = rows[: page.limit]
+    if labels is not None and query.labels:
+        columns, rows = _labelled(query, columns, rows, labels, query.label_language(raw))
+    return SelectResult(columns, rows, more, result.elapsed)
+
+
+def _labelled(
+    query: NamedQuery, columns: list[str], rows: list[Row], labels: LabelIndex, lang: str
+) -> tuple[list[str], list[Row]]:
+    """Each labelled column followed by its label column, in ``lang`` else the other language."""
+    other = LANGUAGES[0] if lang == LANGUAGES[1] else LANGUAGES[1]
+    iris = {
+        row[c].value for row in rows for c, _ in query.labels if c in row and row[c].kind == "uri"
+    }
+    found = labels.best_labels(iris, lang, other)
+    of = dict(query.labels)
+    shown: list[str] = []
+    for column in columns:
+        shown.append(column)
+        if column in of:
+            shown.append(of[column])
+    labelled = []
+    for row in rows:
+        new = dict(row)
+        for column, label in query.labels:
+            term = row.get(column)
+            if term is not None and term.kind == "uri" and term.value in found:
+                new[label] = found[term.value]
+        labelled.append(new)
+    return shown, labelled

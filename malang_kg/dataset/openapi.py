@@ -12,9 +12,22 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, Parameter
+from malang_kg.dataset.labels import LabelIndex
+from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, Parameter, run
+from malang_kg.dataset.openapi_schemas import (
+    ANY_CONTENT,
+    COMPONENTS,
+    RDF_CONTENT,
+    RECONCILE_POST,
+    RECONCILE_QUERIES,
+    TEXT_CONTENT,
+)
+from malang_kg.engine import Term
+from malang_kg.engine.service import QueryService
+from malang_kg.formats.results import plain_value
 
 OPENAPI_VERSION = "3.1.0"
 LANGUAGE_TAG_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$"
@@ -46,7 +59,9 @@ def parameter_schema(parameter: Parameter) -> dict[str, Any]:
         schema = {"type": "integer", "minimum": -INTEGER_LIMIT, "maximum": INTEGER_LIMIT}
     elif parameter.type == "date":
         schema = {"type": "string", "format": "date"}
-    elif parameter.type == "language" and parameter.name == "lang":
+    elif parameter.type == "label-language" or (
+        parameter.type == "language" and parameter.name == "lang"
+    ):
         schema = {"type": "string", "enum": list(LANGUAGES)}
     elif parameter.type == "language":
         schema = {"type": "string", "pattern": LANGUAGE_TAG_PATTERN}
@@ -91,7 +106,16 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
 def _plain_schema(query: NamedQuery, columns: Sequence[Column]) -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["query", "columns", "rows", "truncated", "parameters", "elapsed_ms"],
+        "required": [
+            "query",
+            "columns",
+            "rows",
+            "truncated",
+            "parameters",
+            "elapsed_ms",
+            "page",
+            "limit",
+        ],
         "properties": {
             "query": {"type": "string", "const": query.name},
             "columns": {
@@ -112,6 +136,10 @@ def _plain_schema(query: NamedQuery, columns: Sequence[Column]) -> dict[str, Any
                 "properties": {p.name: parameter_schema(p) for p in query.parameters},
             },
             "elapsed_ms": {"type": "number"},
+            "page": {"type": "integer", "minimum": 1},
+            "limit": {"type": "integer", "minimum": 1},
+            "next": {"type": "string", "format": "uri", "description": "The next page, if any."},
+            "total": {"type": "integer", "description": "All rows, given on the last page."},
         },
     }
 
@@ -126,6 +154,25 @@ def _errors() -> dict[str, Any]:
     }
 
 
+PAGING = (
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "description": "Rows per page, at most the service's row limit (the default).",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "description": "Which page, from 1; a page that is not the last links the next one "
+        '(`next` in JSON, and a `Link: <…>; rel="next"` header).',
+        "schema": {"type": "integer", "minimum": 1, "default": 1},
+    },
+)
+
+
 def _query_path(query: NamedQuery, columns: Sequence[Column]) -> dict[str, Any]:
     text = {"schema": {"type": "string"}}
     return {
@@ -137,7 +184,7 @@ def _query_path(query: NamedQuery, columns: Sequence[Column]) -> dict[str, Any]:
             f"path: /api/queries/{query.name}.json (plain JSON), .srj (SPARQL JSON), .csv, .tsv "
             "or .html.",
             "tags": ["named queries"],
-            "parameters": [_parameter(p) for p in query.parameters],
+            "parameters": [*(_parameter(p) for p in query.parameters), *PAGING],
             "responses": {
                 "200": {
                     "description": "The query's results (parameters are not among the columns).",
@@ -165,121 +212,6 @@ def _query_path(query: NamedQuery, columns: Sequence[Column]) -> dict[str, Any]:
 
 # The schemas under ``components`` and the fixed parts of the service's own paths: plain data,
 # copied into each document so that no caller can change them for the next one.
-
-TERM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["type", "value"],
-    "properties": {
-        "type": {"type": "string", "enum": ["uri", "literal", "bnode", "triple"]},
-        "value": {},
-        "xml:lang": {"type": "string"},
-        "datatype": {"type": "string", "format": "uri"},
-    },
-}
-LOCALIZED_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {lang: {"type": "string"} for lang in LANGUAGES},
-}
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error", "status", "message"],
-    "properties": {
-        "error": {"type": "string"},
-        "status": {"type": "integer"},
-        "message": {"type": "string"},
-        "parameter": {"type": "string", "description": "The parameter at fault."},
-    },
-}
-SPARQL_RESULTS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "SPARQL 1.1 Query Results JSON Format.",
-    "required": ["head"],
-    "properties": {
-        "head": {
-            "type": "object",
-            "properties": {"vars": {"type": "array", "items": {"type": "string"}}},
-        },
-        "results": {
-            "type": "object",
-            "properties": {
-                "bindings": {
-                    "type": "array",
-                    "items": {"type": "object", "additionalProperties": TERM_SCHEMA},
-                }
-            },
-        },
-    },
-}
-QUERY_INFO_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["name", "title", "description", "parameters", "url"],
-    "properties": {
-        "name": {"type": "string"},
-        "title": LOCALIZED_SCHEMA,
-        "description": LOCALIZED_SCHEMA,
-        "parameters": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "type": {
-                        "type": "string",
-                        "enum": ["iri", "string", "language", "integer", "date"],
-                    },
-                    "default": {"type": ["string", "null"]},
-                    "help": {"type": "string"},
-                },
-            },
-        },
-        "url": {"type": "string", "format": "uri"},
-        "formats": {"type": "object", "additionalProperties": {"type": "string"}},
-        "sparql": {"type": "string"},
-    },
-}
-COMPONENTS: dict[str, Any] = {
-    "schemas": {
-        "Error": ERROR_SCHEMA,
-        "SparqlResults": SPARQL_RESULTS_SCHEMA,
-        "QueryInfo": QUERY_INFO_SCHEMA,
-    }
-}
-
-ANY_CONTENT: dict[str, Any] = {"schema": {}}
-TEXT_CONTENT: dict[str, Any] = {"schema": {"type": "string"}}
-RDF_CONTENT = {
-    mime: TEXT_CONTENT for mime in ("text/turtle", "application/ld+json", "application/n-triples")
-}
-RECONCILE_QUERIES: dict[str, Any] = {
-    "name": "queries",
-    "in": "query",
-    "required": False,
-    "description": 'A batch of queries as JSON: {"q0": {"query": "Klojen", "type": '
-    '"Kelurahan", "limit": 3}}. Without it, the service manifest.',
-    "schema": {"type": "string"},
-}
-RECONCILE_POST: dict[str, Any] = {
-    "summary": "A batch of reconciliation queries (form field queries)",
-    "tags": ["reconciliation"],
-    "requestBody": {
-        "content": {
-            "application/x-www-form-urlencoded": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"queries": {"type": "string"}},
-                    "required": ["queries"],
-                }
-            }
-        }
-    },
-    "responses": {
-        "200": {
-            "description": "Candidates per query",
-            "content": {"application/json": ANY_CONTENT},
-        },
-        "400": {"description": "The batch is not valid JSON or not a batch of queries."},
-    },
-}
 
 
 def _components() -> dict[str, Any]:
@@ -369,3 +301,35 @@ def document(
         "paths": paths,
         "components": _components(),
     }
+
+
+def _kind(term: Term | None) -> str:
+    value = plain_value(term)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "uri" if term is not None and term.kind == "uri" else "string"
+
+
+def _columns(service: QueryService, query: NamedQuery, labels: LabelIndex | None) -> list[Column]:
+    result = run(service, query, {}, labels)
+    return [
+        Column(name, frozenset(_kind(row.get(name)) for row in result.rows))
+        for name in result.columns
+    ]
+
+
+def columns_of(
+    service: QueryService, queries: Iterable[NamedQuery], labels: LabelIndex | None
+) -> dict[str, list[Column]]:
+    """Each query's columns and the JSON types of their values, run once per build."""
+    found: dict[str, list[Column]] = {}
+    for query in queries:
+        key = ("openapi-columns", query.name, query.text)
+        found[query.name] = service.memoised(key, partial(_columns, service, query, labels))
+    return found

@@ -11,14 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from malang_kg.engine import Term
-from malang_kg.iris import SCHEMA, SKOS, Layout
+from malang_kg.dataset.labels import LabelIndex
+from malang_kg.iris import Layout
 
 if TYPE_CHECKING:
     from malang_kg.engine.service import QueryService
 
 PREF, ALT = "pref", "alt"
-LABEL_KINDS = {str(SKOS.prefLabel): PREF, str(SCHEMA.name): PREF, str(SKOS.altLabel): ALT}
+# The label index's kinds of label a search reads, in the order they are read.
+LABEL_KINDS = {"alt": ALT, "pref": PREF, "name": PREF}
 MAX_QUERY_CHARS = 200  # longer queries are refused: no name in the graph comes close
 
 # Score of each tier; a tier's best score (base + PREF_BONUS + CLOSENESS) stays below the next.
@@ -27,35 +28,6 @@ PREF_BONUS = 20.0
 CLOSENESS = 10.0
 
 _WORD = re.compile(r"[^\W_]+")
-
-LABELS_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <https://schema.org/>
-SELECT DISTINCT ?entity ?property ?label ?ns
-WHERE {
-  VALUES ?property { skos:prefLabel skos:altLabel schema:name }
-  ?entity ?property ?label .
-  FILTER (isIRI(?entity) && isLiteral(?label) && STRSTARTS(STR(?entity), ?ns))
-}
-ORDER BY ?entity ?property ?label
-"""
-
-TYPES_QUERY = """SELECT DISTINCT ?entity ?type ?ns
-WHERE {
-  ?entity a ?type .
-  FILTER (isIRI(?entity) && STRSTARTS(STR(?type), ?ns))
-}
-"""
-
-CLASSES_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?class ?super ?label ?ns
-WHERE {
-  ?class a ?kind .
-  FILTER (?kind IN (<http://www.w3.org/2002/07/owl#Class>, rdfs:Class))
-  FILTER (isIRI(?class) && STRSTARTS(STR(?class), ?ns))
-  OPTIONAL { ?class rdfs:subClassOf ?super FILTER (isIRI(?super) && ?super != ?class) }
-  OPTIONAL { ?class rdfs:label ?label }
-}
-"""
 
 
 def fold(text: str) -> str:
@@ -196,43 +168,27 @@ class SearchIndex:
         return labels.get(lang) or next(iter(sorted(labels.values())), local_part(iri))
 
     @classmethod
-    def load(cls, engine: QueryService, base_iri: str) -> SearchIndex:
-        """Read the labels, types and classes of the current build through the query service."""
-        layout = Layout(base_iri)
-        ids = {"ns": Term.literal(layout.entity_prefix)}
-        ontology = {"ns": Term.literal(layout.vocabulary)}
-        labels: dict[str, list[Label]] = {}
-        for row in engine.select(LABELS_QUERY, ids).rows:
-            kind = LABEL_KINDS.get(row["property"].value)
-            if kind is not None:
-                text = row["label"]
-                labels.setdefault(row["entity"].value, []).append(
-                    Label.of(text.value, text.lang, kind)
-                )
-        supers: dict[str, set[str]] = {}
+    def load(cls, build_id: str, labels: LabelIndex, layout: Layout) -> SearchIndex:
+        """Read the labels, types and classes of one build from its label index."""
+        found: dict[str, list[Label]] = {}
+        for label in labels.all_labels(layout.entity_prefix, LABEL_KINDS):
+            found.setdefault(label.iri, []).append(
+                Label.of(label.text, label.lang or None, LABEL_KINDS[label.kind])
+            )
         class_labels: dict[str, dict[str, str]] = {}
-        for row in engine.select(CLASSES_QUERY, ontology).rows:
-            name = row["class"].value
-            supers.setdefault(name, set())
-            if "super" in row:
-                supers[name].add(row["super"].value)
-            if "label" in row:
-                class_labels.setdefault(name, {})[(row["label"].lang or "").lower()] = row[
-                    "label"
-                ].value
-        types: dict[str, set[str]] = {}
-        for row in engine.select(TYPES_QUERY, ontology).rows:
-            types.setdefault(row["entity"].value, set()).add(row["type"].value)
+        for label in labels.all_labels(layout.vocabulary, ("label",)):
+            class_labels.setdefault(label.iri, {})[label.lang] = label.text
+        supers, types = labels.supers(), labels.types()
         entities = {
             iri: Entity(
                 iri,
-                tuple(found),
+                tuple(entity_labels),
                 most_specific(types.get(iri, ()), supers),
                 frozenset(types.get(iri, ())),
             )
-            for iri, found in labels.items()
+            for iri, entity_labels in found.items()
         }
-        return cls(engine.build_id, entities, class_labels, base_iri)
+        return cls(build_id, entities, class_labels, layout.base)
 
 
 def most_specific(types: Iterable[str], supers: dict[str, set[str]]) -> tuple[str, ...]:
@@ -251,6 +207,7 @@ def most_specific(types: Iterable[str], supers: dict[str, set[str]]) -> tuple[st
     return tuple(sorted(chosen - implied))
 
 
-def index_for(engine: QueryService, base_iri: str) -> SearchIndex:
-    """The index of the engine's current build, loaded once per build."""
-    return engine.memoised(("search-index", base_iri), lambda: SearchIndex.load(engine, base_iri))
+def index_for(engine: QueryService, labels: LabelIndex, layout: Layout) -> SearchIndex:
+    """The search index of the engine's current build, made once per build."""
+    key = ("search-index", str(labels.path), layout.base)
+    return engine.memoised(key, lambda: SearchIndex.load(engine.build_id, labels, layout))

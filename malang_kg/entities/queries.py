@@ -2,48 +2,28 @@
 engine's bindings; nothing a request says is ever pasted in. Oxigraph binds only projected
 variables, so every bound one is projected.
 
-A query declares which of its variables get labels (``labelled(columns, pattern, *labels)``):
-it then projects ``?lang`` and ``?other`` too, which the reader binds to its languages, and each
-label variable ``?x`` gets ``?xLabel``: the ``skos:prefLabel`` or ``rdfs:label`` in the chosen
-language, else in the other, else ``schema:name``. A label variable must always be bound: with an
-unbound one its OPTIONALs would bind it to every labelled node of the graph.
+A query declares which of its variables get labels (``labelled(columns, pattern, *labels)``);
+the reader adds ``?<var>Label`` to each row from the build's label index
+(``dataset/labels.py``), so the store answers with IRIs alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-_LANGS = 'BIND (COALESCE(?lang, "id") AS ?l1) BIND (COALESCE(?other, "en") AS ?l2)'
-
 
 @dataclass(frozen=True)
 class EntityQuery:
-    """One query of the pages. ``languages``: it projects ``?lang`` and ``?other``, which the
-    reader binds to its language and the other one."""
+    """One query of the pages; ``labels``: the variables whose IRIs get a ``…Label`` column."""
 
     text: str
-    languages: bool = False
-
-
-def _label_block(var: str) -> str:
-    v = f"?{var}"
-    return (
-        f"OPTIONAL {{ {v} skos:prefLabel {v}_1 FILTER (LANGMATCHES(LANG({v}_1), ?l1)) }}\n"
-        f"OPTIONAL {{ {v} rdfs:label {v}_2 FILTER (LANGMATCHES(LANG({v}_2), ?l1)) }}\n"
-        f"OPTIONAL {{ {v} skos:prefLabel {v}_3 FILTER (LANGMATCHES(LANG({v}_3), ?l2)) }}\n"
-        f"OPTIONAL {{ {v} rdfs:label {v}_4 FILTER (LANGMATCHES(LANG({v}_4), ?l2)) }}\n"
-        f"OPTIONAL {{ {v} schema:name {v}_5 }}\n"
-        f"BIND (COALESCE({v}_1, {v}_2, {v}_3, {v}_4, {v}_5) AS {v}Label)\n"
-    )
+    labels: tuple[str, ...] = ()
 
 
 def labelled(columns: str, pattern: str, *labels: str) -> EntityQuery:
-    """``SELECT ?s ?lang ?other <columns> <?label>Label… WHERE { <pattern> }`` with a label for
-    each variable named in ``labels`` (constants of this module, never request data)."""
-    projected = " ".join([columns, *(f"?{var}Label" for var in labels)])
-    blocks = "".join(_label_block(var) for var in labels)
-    text = f"SELECT ?s ?lang ?other {projected} WHERE {{\n  {_LANGS}\n  {pattern}\n{blocks}}}"
-    return EntityQuery(text, languages=True)
+    """``SELECT ?s <columns> WHERE { <pattern> }``, with labels for the variables ``labels``
+    (constants of this module, never request data)."""
+    return EntityQuery(f"SELECT ?s {columns} WHERE {{\n  {pattern}\n}}", labels)
 
 
 EXISTS = EntityQuery("SELECT ?s WHERE { { ?s ?p ?o } UNION { ?x ?q ?s } } LIMIT 1")

@@ -1,11 +1,12 @@
-"""Reads one entity for its page: ``EntityReader(engine, links, lang).read(path, page)`` asks the
-query service a few SELECT queries (``queries.py``), each binding the entity as a value, and
-returns an ``Entity`` (``model.py``): its label in the chosen language (else the other), its types,
-a description, every outgoing property grouped and labelled, each value linked (local paths for
-our entities, marked external links for other http(s) IRIs, none for any other scheme), inferred
-facts told apart from asserted ones, the confidence notes of ``owl:Axiom`` annotations, the quoted
-sentence of each ``mk:evidence``, and the incoming links paged. ``views.py`` adds what areas,
-organisations, people, awards and the press release show besides.
+"""Reads one entity for its page: ``EntityReader(engine, links, labels, lang).read(path, page)``
+asks the query service a few SELECT queries (``queries.py``), each binding the entity as a
+value, and returns an ``Entity`` (``model.py``): its label in the chosen language (else the
+other), its types, a description, every outgoing property grouped and labelled, each value
+linked (local paths for our entities, marked external links for other http(s) IRIs, none for any
+other scheme), inferred facts told apart from asserted ones, the confidence notes of
+``owl:Axiom`` annotations, the quoted sentence of each ``mk:evidence``, and the incoming links
+paged. ``views.py`` adds what areas, organisations, people, awards and the press release show
+besides.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from malang_kg.dataset.labels import LabelIndex
 from malang_kg.engine import Row, SelectResult, Term
 from malang_kg.engine.service import QueryService
 from malang_kg.entities.jsonld import schema_jsonld
@@ -74,9 +76,10 @@ DESCRIPTIONS = (
 class EntityReader:
     """Reads entities for one request: one engine, one link mapping, one language."""
 
-    def __init__(self, engine: QueryService, links: Links, lang: str) -> None:
+    def __init__(self, engine: QueryService, links: Links, labels: LabelIndex, lang: str) -> None:
         self.engine = engine
         self.links = links
+        self.labels = labels
         self.lang = lang
         self.other = "en" if lang == "id" else "id"
         self._prefixes = links.layout.sparql_prefixes(*QUERY_PREFIXES)
@@ -88,11 +91,30 @@ class EntityReader:
     # - querying -
 
     def run(self, query: EntityQuery, **bindings: Term) -> SelectResult:
-        """Run one of the pages' queries, with the reader's languages if it takes them."""
-        values = dict(bindings)
-        if query.languages:
-            values.update(lang=Term.literal(self.lang), other=Term.literal(self.other))
-        return self.engine.select(self._prefixes + query.text, values)
+        """Run one of the pages' queries; each row gets the labels the query declares."""
+        result = self.engine.select(self._prefixes + query.text, dict(bindings))
+        if not query.labels:
+            return result
+        iris = {
+            row[var].value
+            for row in result.rows
+            for var in query.labels
+            if var in row and row[var].kind == "uri"
+        }
+        found = self.labels.best_labels(iris, self.lang, self.other)
+        rows = [
+            {
+                **row,
+                **{
+                    f"{var}Label": found[row[var].value]
+                    for var in query.labels
+                    if var in row and row[var].value in found and row[var].kind == "uri"
+                },
+            }
+            for row in result.rows
+        ]
+        columns = [*result.columns, *(f"{var}Label" for var in query.labels)]
+        return SelectResult(columns, rows, result.truncated, result.elapsed)
 
     def select(self, query: EntityQuery, **bindings: Term) -> list[Row]:
         return self.run(query, **bindings).rows

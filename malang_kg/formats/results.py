@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term, TsvResult
 from malang_kg.engine.oxterms import OxTerm, from_oxigraph, parse_tsv, select_from_tsv, to_oxigraph
 from malang_kg.formats import media as fmt
-from malang_kg.iris import PREFIXES
+from malang_kg.iris import PREFIXES, XSD
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
@@ -63,6 +64,50 @@ def serialize(result: QueryResult, media: fmt.MediaType) -> bytes:
     if mime == fmt.TSV.mime:
         return to_tsv(result)
     raise SerializationError(f"query results cannot be written as {mime}")
+
+
+# --- Plain JSON values ----------------------------------------------------------------------------
+
+INTEGER_TYPES = frozenset(
+    str(XSD[name])
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
+NUMBER_TYPES = frozenset(str(XSD[name]) for name in ("decimal", "double", "float"))
+
+
+def plain_value(term: Term | None) -> str | int | float | bool | None:
+    """A term as a plain JSON value: integers, decimals and doubles as numbers, booleans as
+    booleans, IRIs and other literals as strings (blank nodes ``_:id``), unbound as null."""
+    if term is None:
+        return None
+    if term.kind != "literal" or term.datatype is None:
+        return csv_value(term)
+    text = term.value.strip()
+    try:
+        if term.datatype in INTEGER_TYPES:
+            return int(text)
+        if term.datatype in NUMBER_TYPES:
+            number = float(text)
+            return number if math.isfinite(number) else term.value
+    except ValueError:
+        return term.value
+    if term.datatype == str(XSD.boolean) and text in ("true", "false", "1", "0"):
+        return text in ("true", "1")
+    return term.value
 
 
 # --- SPARQL JSON ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from malang_kg.config import ConfigError, Settings
+from malang_kg.dataset.labels import LABELS_FILE, write_labels
 from malang_kg.iris import Layout
 from malang_kg.pipeline.dataset import graph_counts, load_graphs, write_store
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR, write_dumps
@@ -164,19 +165,24 @@ def _write_files(
     inferred_iri: str,
     timings: dict[str, float],
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Write the serving store here while a forked child writes the dumps; return the dumps'
-    and the dataset file's descriptions."""
-    # RocksDB (under the on-disk store) must never run in a forked child of a process that
-    # has used it (its threads and locks do not survive a fork; the child can hang).
-    dumping = Forked(
-        lambda: write_dumps(
+    """Write the serving store here while a forked child writes the dumps and the label index;
+    return the dumps' and the dataset file's descriptions."""
+    layout = Layout(settings.base_iri)
+
+    def dumps_and_labels() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        written = write_dumps(
             sources.store,
             staging / DOWNLOADS_DIR,
             inferred_iri,
-            Layout(settings.base_iri).prefixes,
+            layout.prefixes,
             staging / DATASET_FILE,
         )
-    )
+        write_labels(sources.store, staging / LABELS_FILE, layout)
+        return written
+
+    # RocksDB (under the on-disk store) must never run in a forked child of a process that
+    # has used it (its threads and locks do not survive a fork; the child can hang).
+    dumping = Forked(dumps_and_labels)
     try:
         _, timings["store"] = _timed(lambda: write_store(sources.store, staging / STORE_DIR))
     except BaseException:
@@ -206,7 +212,7 @@ def _write_build(
         graphs = _manifest_graphs(sources, settings, inferred_iri)
         dumps, dataset = _write_files(sources, settings, staging, inferred_iri, timings)
         timings["write"] = time.perf_counter() - mark
-        log(f"wrote the Oxigraph store in {timings['store']:.2f} s, the dumps meanwhile")
+        log(f"wrote the Oxigraph store in {timings['store']:.2f} s, the dumps and labels meanwhile")
         log(f"wrote the build and its dumps in {timings['write']:.2f} s")
         timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
         manifest = Manifest(

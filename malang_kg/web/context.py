@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app
 
 from malang_kg.config import Settings
+from malang_kg.dataset.labels import LABELS_FILE, LabelIndex
 from malang_kg.dataset.named_queries import NamedQuery
+from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import QueryService
 from malang_kg.iris import Layout, Links
+from malang_kg.store.builds import Manifest, current_build_dir, read_manifest
 from malang_kg.web.i18n import explicit_language
 
 
@@ -35,3 +40,20 @@ def layout() -> Layout:
 def links() -> Links:
     """This request's links to IRIs, keeping the language the reader chose with ``?lang=``."""
     return Links(layout(), explicit_language())
+
+
+def served_build() -> tuple[Path, Manifest]:
+    """The directory and manifest of the build the engine answers from (with an external
+    engine: the store's current build, which ``malang-kg publish`` loaded into it)."""
+    backend = engine().backend
+    if isinstance(backend, EmbeddedBackend):
+        return backend.build_dir, backend.manifest
+    directory = current_build_dir(settings().store)
+    return directory, read_manifest(directory)
+
+
+def label_index() -> LabelIndex:
+    """The label index of the build being served."""
+    directory, _ = served_build()
+    path = directory / LABELS_FILE
+    return engine().memoised(("label-index", str(path)), lambda: LabelIndex(path))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from malang_kg.dataset.labels import LabelIndex
 from malang_kg.dataset.named_queries import (
     NamedQuery,
     ParameterError,
@@ -139,12 +140,12 @@ def test_unknown_parameter(queries: dict[str, NamedQuery]) -> None:
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_required_queries_have_their_columns(
-    queries: dict[str, NamedQuery], engine: QueryService, name: str
+    queries: dict[str, NamedQuery], engine: QueryService, labels: LabelIndex, name: str
 ) -> None:
     query = queries[name]
     assert query.title["en"] and query.title["id"]
     assert query.description["en"] and query.description["id"]
-    columns = run(engine, query).columns
+    columns = run(engine, query, labels=labels).columns
     assert columns[: len(REQUIRED[name])] == REQUIRED[name]
     assert "lang" not in columns
 
@@ -161,27 +162,33 @@ def test_required_queries_have_their_columns(
     ],
 )
 def test_row_counts(
-    queries: dict[str, NamedQuery], engine: QueryService, name: str, rows: int
+    queries: dict[str, NamedQuery],
+    engine: QueryService,
+    labels: LabelIndex,
+    name: str,
+    rows: int,
 ) -> None:
-    assert len(run(engine, queries[name]).rows) == rows
+    assert len(run(engine, queries[name], labels=labels).rows) == rows
 
 
 def test_labels_are_english_by_default_and_indonesian_on_request(
-    queries: dict[str, NamedQuery], engine: QueryService
+    queries: dict[str, NamedQuery], engine: QueryService, labels: LabelIndex
 ) -> None:
-    default = run(engine, queries["organisations"]).rows
+    default = run(engine, queries["organisations"], labels=labels).rows
     english = {_text(row.get("label")) for row in default}
     assert "Malang City Communication and Informatics Service" in english
     assert all(row["label"].kind == "literal" and row["label"].lang == "en" for row in default)
     indonesian = {
         _text(row.get("label"))
-        for row in run(engine, queries["organisations"], {"lang": "id"}).rows
+        for row in run(engine, queries["organisations"], {"lang": "id"}, labels).rows
     }
     assert "Dinas Komunikasi dan Informatika Kota Malang" in indonesian
 
 
-def test_awards_rows(queries: dict[str, NamedQuery], engine: QueryService) -> None:
-    rows = run(engine, queries["awards"]).rows
+def test_awards_rows(
+    queries: dict[str, NamedQuery], engine: QueryService, labels: LabelIndex
+) -> None:
+    rows = run(engine, queries["awards"], labels=labels).rows
     amh = [row for row in rows if _text(row.get("workLabel")) == "Gelaran Malang"]
     assert len(amh) == 1
     assert _text(amh[0]["rank"]) == "1"
@@ -192,20 +199,25 @@ def test_awards_rows(queries: dict[str, NamedQuery], engine: QueryService) -> No
     assert sorted(_text(row["rank"]) or "" for row in rows) == ["1", "1", "1", "2", "2", "3", "3"]
 
 
-def test_subdistricts_codes(queries: dict[str, NamedQuery], engine: QueryService) -> None:
-    rows = run(engine, queries["subdistricts"]).rows
+def test_subdistricts_codes(
+    queries: dict[str, NamedQuery], engine: QueryService, labels: LabelIndex
+) -> None:
+    rows = run(engine, queries["subdistricts"], labels=labels).rows
     samaan = next(row for row in rows if _text(row["name"]) == "Samaan")
     assert _text(samaan["kemendagriCode"]) == "35.73.02.1003"
     assert _text(samaan["bpsCode"]) == "3573030010"
     assert _text(samaan["kecamatanName"]) == "Klojen"
 
 
-def test_kim_and_coverage(queries: dict[str, NamedQuery], engine: QueryService) -> None:
+def test_kim_and_coverage(
+    queries: dict[str, NamedQuery], engine: QueryService, labels: LabelIndex
+) -> None:
     kims = {
-        _text(row["label"]): _text(row["kelurahanName"]) for row in run(engine, queries["kim"]).rows
+        _text(row["label"]): _text(row["kelurahanName"])
+        for row in run(engine, queries["kim"], labels=labels).rows
     }
     assert kims == {"KIM Samaan": "Samaan", "KIM Lestari Tunjungsekar": "Tunjungsekar"}
-    (coverage,) = run(engine, queries["kim-coverage"]).rows
+    (coverage,) = run(engine, queries["kim-coverage"], labels=labels).rows
     assert _text(coverage["kelurahanTotal"]) == "57"
     assert _text(coverage["kimReported"]) == "40"
     assert _text(coverage["asOf"]) == "2023-11-06"

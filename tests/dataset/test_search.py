@@ -7,6 +7,8 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from malang_kg.config import Settings
+from malang_kg.dataset.labels import LABELS_FILE, LabelIndex
 from malang_kg.dataset.search import (
     ALT,
     MAX_QUERY_CHARS,
@@ -20,6 +22,8 @@ from malang_kg.dataset.search import (
     words,
 )
 from malang_kg.engine.service import QueryService
+from malang_kg.iris import Layout
+from malang_kg.store.builds import Manifest, current_build_dir
 from tests.conftest import BASE, ID, MK
 
 # Run on the embedded store and again on external engines (tests/conftest.py).
@@ -153,8 +157,13 @@ TOLERANCE = [
 
 
 @pytest.fixture
-def index(engine: QueryService) -> SearchIndex:
-    return index_for(engine, BASE)
+def labels(built: tuple[Settings, Manifest]) -> LabelIndex:
+    return LabelIndex(current_build_dir(built[0].store) / LABELS_FILE)
+
+
+@pytest.fixture
+def index(engine: QueryService, labels: LabelIndex) -> SearchIndex:
+    return index_for(engine, labels, Layout(BASE))
 
 
 @pytest.mark.parametrize(("query", "slug"), TOLERANCE)
@@ -190,8 +199,8 @@ def test_search_within_a_class(index: SearchIndex) -> None:
     assert len(inferred) == 2
 
 
-def test_index_is_loaded_once_per_build(engine: QueryService) -> None:
-    assert index_for(engine, BASE) is index_for(engine, BASE)
+def test_index_is_loaded_once_per_build(engine: QueryService, labels: LabelIndex) -> None:
+    assert index_for(engine, labels, Layout(BASE)) is index_for(engine, labels, Layout(BASE))
 
 
 def test_index_holds_only_our_entities(index: SearchIndex) -> None:

@@ -9,10 +9,12 @@ import pyoxigraph as ox
 import pytest
 
 from malang_kg.cli import main
+from malang_kg.dataset.labels import LABELS_FILE, LabelIndex
 from malang_kg.dataset.named_queries import load_queries, run
 from malang_kg.pipeline.run import run_build
 from malang_kg.pipeline.sources import discover
 from malang_kg.pipeline.validate import validate
+from malang_kg.store.builds import current_build_dir
 from malang_kg.web import embedded_service
 from synthetic import SynthError, generate
 from tests.conftest import BASE, ID, MK, ROOT, settings_for
@@ -130,7 +132,8 @@ def test_builds_and_serves_like_the_real_data(small: Path, tmp_path: Path) -> No
     assert manifest.triples > 3000
     engine = embedded_service(settings)
     queries = load_queries(ROOT)
-    awards = run(engine, queries["awards"]).rows
+    labels = LabelIndex(current_build_dir(settings.store) / LABELS_FILE)
+    awards = run(engine, queries["awards"], labels=labels).rows
     assert len(awards) > 7
     assert any("(synthetic)" in row["eventLabel"].value for row in awards)
     assert len(run(engine, queries["kim"]).rows) > 57

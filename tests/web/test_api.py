@@ -261,8 +261,12 @@ def test_bad_parameter_on_a_project_query(client: FlaskClient) -> None:
     response = client.get("/api/queries/awards?lang=xx;")
     assert response.status_code == 400
     assert data(response)["parameter"] == "lang"
-    unknown = client.get("/api/queries/awards?limit=5")
-    assert unknown.status_code == 400 and data(unknown)["parameter"] == "limit"
+    unknown = client.get("/api/queries/awards?colour=red")
+    assert unknown.status_code == 400 and data(unknown)["parameter"] == "colour"
+    for bad in ("limit=0", "limit=x", "page=0", "limit=10001", "page=-1"):
+        refused = client.get(f"/api/queries/awards?{bad}")
+        assert refused.status_code == 400, bad
+        assert data(refused)["parameter"] == bad.split("=")[0]
 
 
 def test_bad_utf8_is_400(client: FlaskClient) -> None:
@@ -326,3 +330,37 @@ def test_the_app_answers_from_the_engine_under_test(
     assert set(engine.graphs) == {graph.iri for graph in built[1].graphs if graph.triples}
     if remote:
         assert engine.build_id == built[1].build_id
+
+
+def test_pages_concatenate_to_the_whole_answer(client: FlaskClient) -> None:
+    whole = data(client.get("/api/queries/subdistricts"))
+    assert "next" not in whole and whole["total"] == len(whole["rows"]) == 57
+    rows: list[dict[str, Any]] = []
+    url: str | None = "/api/queries/subdistricts?limit=10"
+    pages = 0
+    while url is not None:
+        response = client.get(url)
+        assert response.status_code == 200
+        body = data(response)
+        pages += 1
+        assert body["page"] == pages and body["limit"] == 10
+        rows += body["rows"]
+        url = body.get("next")
+        if url is not None:
+            assert response.headers["Link"] == f'<{url}>; rel="next"'
+            assert body["truncated"] is True and "total" not in body
+        else:
+            assert "Link" not in response.headers and body["total"] == 57
+    assert pages == 6
+    assert rows == whole["rows"]
+
+
+def test_every_format_pages(client: FlaskClient) -> None:
+    csv_page = client.get("/api/queries/subdistricts.csv?limit=5&page=2")
+    assert csv_page.status_code == 200
+    assert len(csv_page.get_data(as_text=True).strip().splitlines()) == 1 + 5
+    assert "page=3" in csv_page.headers["Link"] and "subdistricts.csv" in csv_page.headers["Link"]
+    html = client.get("/api/queries/subdistricts.html?limit=5", headers={"Accept": "text/html"})
+    assert 'id="next-page"' in html.get_data(as_text=True)
+    last = client.get("/api/queries/subdistricts.html?limit=5&page=12")
+    assert 'id="next-page"' not in last.get_data(as_text=True)

@@ -32,6 +32,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "rows": {"id": "baris", "en": "rows"},
     "row": {"id": "baris", "en": "row"},
     "in_ms": {"id": "dalam", "en": "in"},
+    "more_rows": {
+        "id": "Masih ada baris berikutnya; halaman ini menampilkan sebagian jawaban.",
+        "en": "More rows follow; this page shows part of the answer.",
+    },
+    "next_page": {"id": "Halaman berikutnya", "en": "Next page"},
     "truncated": {
         "id": "Hasil dipotong pada batas baris; hanya baris pertama yang ditampilkan.",
         "en": "The result was cut at the row limit; only the first rows are shown.",

@@ -12,22 +12,24 @@
 from __future__ import annotations
 
 import json
-import math
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
-from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, ParameterError, run
-from malang_kg.dataset.openapi import Column, document
+from malang_kg.dataset.named_queries import (
+    LANGUAGES,
+    NamedQuery,
+    PageRequest,
+    ParameterError,
+    run,
+)
+from malang_kg.dataset.openapi import columns_of, document
 from malang_kg.engine import SelectResult, Term
-from malang_kg.engine.service import QueryService
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
-from malang_kg.formats.results import csv_value, to_csv, to_json, to_tsv
-from malang_kg.iris import XSD
-from malang_kg.web.context import engine, named_queries
+from malang_kg.formats.results import plain_value, to_csv, to_json, to_tsv
+from malang_kg.web.context import engine, label_index, named_queries
 from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER
 from malang_kg.web.http.params import parse_pairs
@@ -37,25 +39,6 @@ from malang_kg.web.views import query_page as sparql_page
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-INTEGER_TYPES = frozenset(
-    str(XSD[name])
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-)
-NUMBER_TYPES = frozenset(str(XSD[name]) for name in ("decimal", "double", "float"))
 SUFFIXES: dict[str, fmt.MediaType] = {
     "json": fmt.JSON,
     "srj": fmt.SPARQL_JSON,
@@ -70,39 +53,28 @@ INPUT_TYPES = {"iri": "url", "integer": "number", "date": "date"}
 # --- Values --------------------------------------------------------------------------------------
 
 
-def typed_value(term: Term | None) -> str | int | float | bool | None:
-    """A term as a plain JSON value: integers, decimals and doubles as numbers, booleans as
-    booleans, IRIs and other literals as strings (blank nodes ``_:id``), unbound as null."""
-    if term is None:
-        return None
-    if term.kind != "literal" or term.datatype is None:
-        return csv_value(term)
-    text = term.value.strip()
-    try:
-        if term.datatype in INTEGER_TYPES:
-            return int(text)
-        if term.datatype in NUMBER_TYPES:
-            number = float(text)
-            return number if math.isfinite(number) else term.value
-    except ValueError:
-        return term.value
-    if term.datatype == str(XSD.boolean) and text in ("true", "false", "1", "0"):
-        return text in ("true", "1")
-    return term.value
-
-
 def plain_json(
-    query: NamedQuery, result: SelectResult, parameters: dict[str, Term]
+    query: NamedQuery,
+    result: SelectResult,
+    parameters: dict[str, Term],
+    page: PageRequest,
+    next_url: str | None,
 ) -> dict[str, Any]:
+    paging: dict[str, Any] = {"page": page.number, "limit": page.limit}
+    if next_url is not None:
+        paging["next"] = next_url
+    else:
+        paging["total"] = page.offset + len(result.rows)
     return {
         "query": query.name,
         "columns": list(result.columns),
         "rows": [
-            {name: typed_value(row.get(name)) for name in result.columns} for row in result.rows
+            {name: plain_value(row.get(name)) for name in result.columns} for row in result.rows
         ],
         "truncated": result.truncated,
-        "parameters": {name: typed_value(term) for name, term in parameters.items()},
+        "parameters": {name: plain_value(term) for name, term in parameters.items()},
         "elapsed_ms": round(result.elapsed * 1000, 1),
+        **paging,
     }
 
 
@@ -217,21 +189,51 @@ def query(target: str) -> Response:
     media = _choose(suffix)
     try:
         raw = raw_parameters()
+        page = _page_request(raw)
         if media.is_html and "lang" not in raw and any(p.name == "lang" for p in named.parameters):
             raw["lang"] = choose_language()
         bindings = bind(named, raw)
     except ParameterError as error:
         response = _parameter_error(named, error, media)
     else:
-        result = run(engine(), named, {name: term.value for name, term in bindings.items()})
-        response = _answer(named, result, bindings, media, raw)
-        if result.truncated:
-            response.headers[MAX_ROWS_HEADER] = str(engine().settings.max_rows)
+        values = {name: term.value for name, term in bindings.items()}
+        result = run(engine(), named, values, label_index(), page)
+        next_url = _page_url(named, suffix, raw, page.number + 1) if result.truncated else None
+        response = _answer(named, result, bindings, media, raw, page, next_url)
+        if next_url is not None:
+            response.headers["Link"] = f'<{next_url}>; rel="next"'
+        if result.truncated and page.limit == engine().settings.max_rows:
+            response.headers[MAX_ROWS_HEADER] = str(page.limit)
     if not suffix:
         response.vary.add("Accept")
     if media.is_html:
         response.vary.add("Accept-Language")  # the interface language, unless ?lang= is given
     return response
+
+
+def _page_request(raw: dict[str, str]) -> PageRequest:
+    """``limit`` (rows per page, at most the service's row limit) and ``page`` (from 1), taken
+    out of the query's parameters."""
+    most = engine().settings.max_rows
+    limit = _whole(raw.pop("limit", None), "limit", 1, most, most)
+    number = _whole(raw.pop("page", None), "page", 1, 10**9, 1)
+    return PageRequest(limit, number)
+
+
+def _whole(raw: str | None, name: str, low: int, high: int, default: int) -> int:
+    if raw is None:
+        return default
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        raise ParameterError(name, f"expected a whole number from {low} to {high}, got {raw!r}")
+    return int(text)
+
+
+def _page_url(named: NamedQuery, suffix: str, raw: dict[str, str], number: int) -> str:
+    """The absolute URL of page ``number`` of the same answer, in the same format."""
+    params = {k: v for k, v in request.args.items() if k != "page"}
+    params["page"] = str(number)
+    return request.url_root.rstrip("/") + query_url(named, suffix, params)
 
 
 def _answer(
@@ -240,9 +242,11 @@ def _answer(
     bindings: dict[str, Term],
     media: fmt.MediaType,
     raw: dict[str, str],
+    page: PageRequest,
+    next_url: str | None,
 ) -> Response:
     if media is fmt.JSON:
-        body = json.dumps(plain_json(named, result, bindings), ensure_ascii=False)
+        body = json.dumps(plain_json(named, result, bindings, page, next_url), ensure_ascii=False)
         return Response(body, mimetype=media.mime)
     if media is fmt.SPARQL_JSON:
         return Response(to_json(result), mimetype=media.mime)
@@ -250,7 +254,7 @@ def _answer(
         return Response(to_csv(result), mimetype=media.mime)
     if media is fmt.TSV:
         return Response(to_tsv(result), mimetype=media.mime)
-    return _page(named, raw, result=result)
+    return _page(named, raw, result=result, next_url=next_url)
 
 
 def _parameter_error(named: NamedQuery, error: ParameterError, media: fmt.MediaType) -> Response:
@@ -278,6 +282,7 @@ def _page(
     result: SelectResult | None = None,
     error: str | None = None,
     status: int = 200,
+    next_url: str | None = None,
 ) -> Response:
     lang = choose_language()
     params = [
@@ -288,7 +293,9 @@ def _page(
             "help": p.help,
             "value": raw.get(p.name, p.default or ""),
             "input": INPUT_TYPES.get(p.type, "text"),
-            "choices": LANGUAGES if p.name == "lang" and p.type == "language" else (),
+            "choices": LANGUAGES
+            if p.type in ("language", "label-language") and p.name == "lang"
+            else (),
         }
         for p in named.parameters
     ]
@@ -315,6 +322,7 @@ def _page(
             if not media.is_html
         ],
         all_queries=url_for("api.queries"),
+        next_url=next_url,
     )
     response = Response(html, status=status, mimetype="text/html")
     response.content_language.add(lang)
@@ -324,43 +332,12 @@ def _page(
 # --- OpenAPI -------------------------------------------------------------------------------------
 
 
-def _kind(term: Term | None) -> str:
-    value = typed_value(term)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "uri" if term is not None and term.kind == "uri" else "string"
-
-
-def _columns(service: QueryService, named: NamedQuery) -> list[Column]:
-    result = run(service, named, {})
-    return [
-        Column(name, frozenset(_kind(row.get(name)) for row in result.rows))
-        for name in result.columns
-    ]
-
-
-def columns_for_build() -> dict[str, list[Column]]:
-    """Each query's columns and the JSON types of their values, run once per build."""
-    service = engine()
-    found: dict[str, list[Column]] = {}
-    for named in named_queries().values():
-        key = ("openapi-columns", named.name, named.text)
-        found[named.name] = service.memoised(key, partial(_columns, service, named))
-    return found
-
-
 @bp.get("/openapi.json")
 def openapi() -> Response:
     spec = document(
         named_queries().values(),
         request.url_root.rstrip("/"),
-        columns_for_build(),
+        columns_of(engine(), named_queries().values(), label_index()),
         engine().build_id,
     )
     return jsonify(spec)

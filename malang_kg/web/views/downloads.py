@@ -11,21 +11,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, url_for
 
 from malang_kg.dataset.void import ServiceUrls, statistics_for, void_graph
 from malang_kg.engine.cache import Memo
-from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import QueryService
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
 from malang_kg.formats.rdf import serialize_rdflib
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR
-from malang_kg.store.builds import Manifest, current_build_dir, read_manifest
-from malang_kg.web.context import engine, layout, settings
+from malang_kg.store.builds import Manifest
+from malang_kg.web.context import engine, layout, served_build, settings
 from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.i18n import choose_language, translator
 from malang_kg.web.i18n.api import TEXTS
@@ -35,15 +33,6 @@ bp = Blueprint("dataset", __name__)
 GZIP = "application/gzip"
 MAX_AGE = 3600  # seconds a client may reuse a dump before asking again (ETag makes that cheap)
 RDF_TYPES = tuple(media for media in fmt.GRAPH_TYPES if not media.is_html)
-
-
-def served_build() -> tuple[Path, Manifest]:
-    """The directory and manifest of the build the engine answers from."""
-    backend = engine().backend
-    if isinstance(backend, EmbeddedBackend):
-        return backend.build_dir, backend.manifest
-    directory = current_build_dir(settings().store)
-    return directory, read_manifest(directory)
 
 
 def _dumps(manifest: Manifest) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import Offer, negotiate
 from malang_kg.formats.results import SerializationError, serialize_graph
 from malang_kg.iris import local_path, valid_path
-from malang_kg.web.context import engine, layout, links
+from malang_kg.web.context import engine, label_index, layout, links
 from malang_kg.web.http import caching as ld
 from malang_kg.web.i18n import choose_language, explicit_language, translator, vary_language
 from malang_kg.web.i18n.pages import TEXTS
@@ -61,7 +61,7 @@ def _split_suffix(path: str) -> tuple[str, fmt.MediaType | None]:
 
 
 def _reader(lang: str) -> EntityReader:
-    return EntityReader(engine(), links(), lang)
+    return EntityReader(engine(), links(), label_index(), lang)
 
 
 def _checked(path: str) -> str:

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 
 from malang_kg.dataset.reconcile import BatchError, Reconciler, parse_batch
 from malang_kg.dataset.search import index_for
-from malang_kg.web.context import engine, layout
+from malang_kg.web.context import engine, label_index, layout
 from malang_kg.web.i18n import choose_language
 
 bp = Blueprint("reconcile", __name__)
@@ -29,7 +29,7 @@ def reconcile() -> Response:
     if raw is None:
         raw = request.args.get("queries")
     service = engine()
-    index = index_for(service, layout().base)
+    index = index_for(service, label_index(), layout())
     reconciler = Reconciler(service, layout(), index, choose_language())
     if raw is None:
         if request.method == "POST":

@@ -30,7 +30,7 @@ from malang_kg.engine import Term
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
 from malang_kg.iris import Links
-from malang_kg.web.context import engine, layout, links, named_queries, settings
+from malang_kg.web.context import engine, label_index, layout, links, named_queries, settings
 from malang_kg.web.i18n import (
     LANGUAGES,
     choose_language,
@@ -72,7 +72,7 @@ def _number(value: int, lang: str) -> str:
 
 
 def _index() -> SearchIndex:
-    return index_for(engine(), settings().base_iri)
+    return index_for(engine(), label_index(), layout())
 
 
 def _classes(lang: str) -> list[dict[str, Any]]:

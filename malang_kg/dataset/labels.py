@@ -1,0 +1,202 @@
+"""The label index of a build: every label of every IRI (``skos:prefLabel``, ``rdfs:label``,
+``schema:name``, ``skos:altLabel``, asserted or inferred), the ontology types of the entities and
+the class hierarchy, written by the build into ``labels.sqlite`` beside its store.
+
+Pages, named-query results, search and reconciliation read labels from here instead of asking
+the store one ``OPTIONAL`` per row: a lookup is an indexed read of a file every serving process
+shares through the page cache. ``best`` picks a label as the pages always did: the preferred
+label or ``rdfs:label`` in the reader's language, else in the other, else ``schema:name``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from malang_kg.engine import Term
+from malang_kg.iris import RDF, RDFS, SCHEMA, SKOS, Layout
+
+LABELS_FILE = "labels.sqlite"
+KINDS = {
+    str(SKOS.prefLabel): "pref",
+    str(RDFS.label): "label",
+    str(SCHEMA.name): "name",
+    str(SKOS.altLabel): "alt",
+}
+# The order a label is chosen in: (kind, which language), "any" for any language or none.
+PREFERENCE = (("pref", "lang"), ("label", "lang"), ("pref", "other"), ("label", "other"))
+CHUNK = 500  # IRIs per lookup query (SQLite allows 32,766 parameters)
+
+_SCHEMA = """
+CREATE TABLE labels (iri TEXT NOT NULL, kind TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE types (iri TEXT NOT NULL, type TEXT NOT NULL);
+CREATE TABLE supers (class TEXT NOT NULL, super TEXT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX labels_iri ON labels (iri);
+CREATE INDEX types_iri ON types (iri);
+"""
+
+
+@dataclass(frozen=True)
+class Label:
+    iri: str
+    kind: str  # pref, label, name or alt
+    lang: str  # the language tag, lower-case; "" for none
+    text: str
+
+    def matches(self, lang: str) -> bool:
+        """SPARQL's ``LANGMATCHES(LANG(label), lang)``."""
+        return self.lang == lang or self.lang.startswith(lang + "-")
+
+    def term(self) -> Term:
+        return Term.literal(self.text, self.lang or None)
+
+
+def best(labels: Iterable[Label], lang: str, other: str) -> Label | None:
+    """The label the pages show in ``lang`` (see the module's description); among equals, the
+    first by text, so the choice never depends on the order the store gave."""
+    found = sorted(labels, key=lambda label: label.text)
+    for kind, which in PREFERENCE:
+        wanted = lang if which == "lang" else other
+        for label in found:
+            if label.kind == kind and label.matches(wanted):
+                return label
+    return next((label for label in found if label.kind == "name"), None)
+
+
+# --- Writing (at build time) ---------------------------------------------------------------------
+
+
+def _rows(store: ox.Store, query: str) -> Iterator[tuple[str, ...]]:
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    for solution in result:
+        yield tuple(term.value if term is not None else "" for term in solution)
+
+
+def _label_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
+    properties = " ".join(f"<{iri}>" for iri in KINDS)
+    query = (
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?o "
+        "FILTER (isIRI(?s) && isLiteral(?o)) }"
+    )
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    for s, p, o in result:
+        assert isinstance(o, ox.Literal) and s is not None and p is not None
+        yield s.value, KINDS[p.value], (o.language or "").lower(), o.value
+
+
+def write_labels(store: ox.Store, path: Path, layout: Layout) -> int:
+    """Write the label index of ``store`` to ``path``; the number of labels."""
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as db:
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", _label_rows(store))
+        types = (
+            f"SELECT DISTINCT ?s ?t WHERE {{ ?s <{RDF.type}> ?t FILTER (isIRI(?s) && "
+            f'STRSTARTS(STR(?s), "{layout.entity_prefix}") && '
+            f'STRSTARTS(STR(?t), "{layout.vocabulary}")) }}'
+        )
+        db.executemany("INSERT INTO types VALUES (?, ?)", _rows(store, types))
+        supers = (
+            f"SELECT DISTINCT ?c ?d WHERE {{ ?c <{RDFS.subClassOf}> ?d FILTER (isIRI(?c) && "
+            f'isIRI(?d) && ?c != ?d && STRSTARTS(STR(?c), "{layout.vocabulary}")) }}'
+        )
+        db.executemany("INSERT INTO supers VALUES (?, ?)", _rows(store, supers))
+        db.executescript(_INDEXES)
+        (count,) = db.execute("SELECT COUNT(*) FROM labels").fetchone()
+    return int(count)
+
+
+# --- Reading (when serving) ----------------------------------------------------------------------
+
+
+def _order_of(column: str, values: tuple[str, ...]) -> str:
+    """An SQL expression ordering ``column`` as ``values`` are ordered (constants of ours)."""
+    cases = " ".join(f"WHEN '{value}' THEN {rank}" for rank, value in enumerate(values))
+    return f"CASE {column} {cases} END"
+
+
+class LabelIndex:
+    """The label index of one build, read-only. Each process and thread opens its own
+    connection (SQLite connections do not survive ``fork``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "db", None)
+        if held is None or held[0] != os.getpid():
+            if not self.path.is_file():
+                raise FileNotFoundError(
+                    f"{self.path} is missing: the build predates the label index; run "
+                    "`malang-kg build` again"
+                )
+            uri = f"file:{self.path}?mode=ro&immutable=1"
+            held = (os.getpid(), sqlite3.connect(uri, uri=True, check_same_thread=False))
+            self._local.db = held
+        return held[1]
+
+    def labels_of(
+        self, iris: Iterable[str], kinds: Iterable[str] = ("pref", "label", "name")
+    ) -> dict[str, list[Label]]:
+        """Every label of the given kinds of each of ``iris``."""
+        wanted = sorted(set(iris))
+        chosen = tuple(kinds)
+        found: dict[str, list[Label]] = {}
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            kind_marks = ",".join("?" * len(chosen))
+            rows = self._db().execute(
+                f"SELECT iri, kind, lang, text FROM labels WHERE iri IN ({marks}) "
+                f"AND kind IN ({kind_marks})",
+                [*chunk, *chosen],
+            )
+            for row in rows:
+                found.setdefault(row[0], []).append(Label(*row))
+        return found
+
+    def best_labels(self, iris: Iterable[str], lang: str, other: str) -> dict[str, Term]:
+        """The label to show for each of ``iris`` that has one (``best``)."""
+        chosen = {}
+        for iri, labels in self.labels_of(iris).items():
+            label = best(labels, lang, other)
+            if label is not None:
+                chosen[iri] = label.term()
+        return chosen
+
+    def all_labels(self, prefix: str, kinds: Iterable[str]) -> Iterator[Label]:
+        """Every label of the given kinds of the IRIs starting with ``prefix``, by IRI."""
+        chosen = tuple(kinds)
+        marks = ",".join("?" * len(chosen))
+        rows = self._db().execute(
+            f"SELECT iri, kind, lang, text FROM labels WHERE iri >= ? AND iri < ? "
+            f"AND kind IN ({marks}) ORDER BY iri, {_order_of('kind', chosen)}, text",
+            [prefix, prefix + "\U0010ffff", *chosen],
+        )
+        for row in rows:
+            yield Label(*row)
+
+    def types(self) -> dict[str, set[str]]:
+        """The ontology classes of each entity, asserted or inferred."""
+        found: dict[str, set[str]] = {}
+        for iri, type_ in self._db().execute("SELECT iri, type FROM types"):
+            found.setdefault(iri, set()).add(type_)
+        return found
+
+    def supers(self) -> dict[str, set[str]]:
+        """The direct and inferred superclasses of each class of the ontology."""
+        found: dict[str, set[str]] = {}
+        for name, parent in self._db().execute("SELECT class, super FROM supers"):
+            found.setdefault(name, set()).add(parent)
+        return found
