@@ -163,6 +163,20 @@ class Settings:
         "int",
         minimum=64,
     )
+    front: str = setting(
+        "none",
+        "What `malang-kg serve` puts in front of gunicorn: `none`, or `nginx` (Debian's), which "
+        "micro-caches GET answers and revalidates them with the build's ETags.",
+        "str",
+        choices=("none", "nginx"),
+    )
+    front_cache_seconds: float = setting(
+        "1",
+        "Seconds the nginx front keeps a successful GET answer before it asks the app again.",
+        "float",
+        minimum=1,
+        maximum=3600,
+    )
     cache_mb: int = setting(
         "64",
         "MiB of answers each serving process keeps per build, least recently used evicted "

@@ -27,6 +27,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 
 from malang_kg.config import Settings
+from malang_kg.front import Front, FrontConfig, free_port
 from malang_kg.pipeline.run import run_build
 from malang_kg.store.builds import NoBuildError, current_build_dir, prune_old_builds
 from malang_kg.store.servers import (
@@ -41,6 +42,7 @@ from malang_kg.store.servers import (
 )
 from malang_kg.web import create_app, query_service
 from malang_kg.web.http import limits
+from malang_kg.web.http.headers import form_limit
 from malang_kg.web.observe.metrics import enable_multiprocess, mark_process_dead
 
 # gthread hands a new connection to a request thread, which waits up to this long for the
@@ -70,8 +72,9 @@ class Serving:
     """The master's state: the app new workers get, the builds its workers serve, its record.
     Its methods are also the gunicorn hooks."""
 
-    def __init__(self, settings: Settings, url: str) -> None:
+    def __init__(self, settings: Settings, url: str, front: Front | None = None) -> None:
         self.settings = settings
+        self.front = front
         self.store = settings.store
         build_dir = current_build_dir(self.store)
         self.build_id = build_dir.name
@@ -132,6 +135,8 @@ class Serving:
 
     def when_ready(self, arbiter: Any) -> None:
         self.arbiter = arbiter
+        if self.front is not None:
+            self.front.start()  # gunicorn listens now; nginx answers from here on
         self.save()
         write_pid_file(self.store, os.getpid())
 
@@ -159,6 +164,8 @@ class Serving:
                     _say(f"removed old builds: {', '.join(removed)}")
 
     def on_exit(self, arbiter: Any) -> None:
+        if self.front is not None:
+            self.front.stop()
         remove_record(self.store, os.getpid())
 
 
@@ -205,12 +212,13 @@ def serve_forever(settings: Settings) -> int:
     _remove_stale_metrics_dirs()
     metrics_dir = Path(tempfile.mkdtemp(prefix=f"{METRICS_DIR_PREFIX}{os.getpid()}-"))
     master = os.getpid()
+    front, bind = _front(settings, metrics_dir)
     try:
         enable_multiprocess(metrics_dir)
-        serving = Serving(settings, f"http://{settings.host}:{settings.port}/")
+        serving = Serving(settings, f"http://{settings.host}:{settings.port}/", front)
         gthread.DEFAULT_WORKER_DATA_TIMEOUT = IDLE_CONNECTION_WAIT
         options = {
-            "bind": f"{settings.host}:{settings.port}",
+            "bind": bind,
             "workers": settings.workers,
             "preload_app": True,
             # gthread: idle and slow connections wait in the worker's poller, not in a thread
@@ -236,9 +244,27 @@ def serve_forever(settings: Settings) -> int:
         # gunicorn's workers are forked in Server.run and leave through here too: only the
         # master cleans up.
         if os.getpid() == master:
+            if front is not None:
+                front.stop()
             remove_record(settings.store, master)
             shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
+
+
+def _front(settings: Settings, directory: Path) -> tuple[Front | None, str]:
+    """The nginx front the settings ask for (None for none), and where gunicorn binds."""
+    if settings.front != "nginx":
+        return None, f"{settings.host}:{settings.port}"
+    app_port = free_port()
+    config = FrontConfig(
+        host=settings.host,
+        port=settings.port,
+        app_port=app_port,
+        cache_seconds=settings.front_cache_seconds,
+        read_timeout=graceful_timeout(settings),
+        body_limit=form_limit(settings.max_query_bytes),
+    )
+    return Front(config, directory / "front"), f"127.0.0.1:{app_port}"
 
 
 def _remove_stale_metrics_dirs() -> None:

@@ -43,6 +43,8 @@ def test_defaults() -> None:
         max_query_bytes=65_536,
         max_nesting=64,
         query_memory_mb=1024,
+        front="none",
+        front_cache_seconds=1.0,
         cache_mb=64,
         rate_limit="600/minute",
         rate_limit_storage="memory://",
@@ -85,6 +87,8 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         "MALANG_KG_MAX_NESTING": "10",
         "MALANG_KG_SERVE_FROM": "memory",
         "MALANG_KG_QUERY_MEMORY_MB": "256",
+        "MALANG_KG_FRONT": "nginx",
+        "MALANG_KG_FRONT_CACHE_SECONDS": "2",
         "MALANG_KG_CACHE_MB": "0",
         "MALANG_KG_RATE_LIMIT": "30/minute",
         "MALANG_KG_RATE_LIMIT_STORAGE": "redis://localhost:6379",
@@ -112,6 +116,8 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         max_query_bytes=1024,
         max_nesting=10,
         query_memory_mb=256,
+        front="nginx",
+        front_cache_seconds=2.0,
         cache_mb=0,
         rate_limit="30/minute",
         rate_limit_storage="redis://localhost:6379",
@@ -195,6 +201,8 @@ BAD_VALUES = [
     ("BACKEND_TIMEOUT", "0"),
     ("SERVE_FROM", "tape"),
     ("BUILD_ENGINE", "owlrl"),
+    ("FRONT", "apache"),
+    ("FRONT_CACHE_SECONDS", "0"),
 ]
 
 

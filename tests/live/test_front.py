@@ -1,0 +1,120 @@
+"""The nginx front (``malang-kg serve --front nginx``) where Debian's nginx is installed
+(``.ci/run`` installs it): a repeated GET is answered from its cache, a reload shows the new
+build within two seconds, and errors, 429s, POSTs and the operations endpoints are never cached."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.live.test_reload import copy_store, has_new_place, rebuild
+from tests.support.live import ID, LiveServer, make_session, start_server
+from tests.support.polling import wait_until
+
+CACHE = "X-Cache-Status"
+PAGE = "/page/kelurahan/samaan"
+
+
+def _require_nginx() -> None:
+    if shutil.which("nginx") is None:
+        message = "nginx is not installed (Debian: apt-get install nginx; .ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def front_store(live_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_store(live_store, tmp_path_factory.mktemp("front") / "store")
+
+
+@pytest.fixture(scope="module")
+def front(front_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    _require_nginx()
+    server = start_server(
+        front_store, tmp_path_factory.mktemp("front-logs"), front="nginx", rate_limit="20/minute"
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_repeated_get_is_answered_by_the_front(front: LiveServer) -> None:
+    session = make_session()
+    first = session.get(front.url + PAGE, timeout=30)
+    assert first.status_code == 200 and first.headers[CACHE] in ("MISS", "EXPIRED", "HIT")
+    again = session.get(front.url + PAGE, timeout=30)
+    assert again.status_code == 200 and again.headers[CACHE] == "HIT"
+    assert again.content == first.content
+    assert again.headers["ETag"] == first.headers["ETag"]
+    # Past the second, the front asks the app again with the ETag: a 304, no page rendered.
+    later = wait_until(
+        lambda: (
+            (r := session.get(front.url + PAGE, timeout=30)).headers[CACHE] == "REVALIDATED" and r
+        ),
+        timeout=10,
+        what="the front to revalidate the page with the app",
+    )
+    assert later.content == first.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/page/kelurahan/no-such-place", "/api/queries/nope", "/sparql?query=SELEC"]
+)
+def test_errors_are_never_cached(front: LiveServer, path: str) -> None:
+    session = make_session()
+    for _ in range(3):
+        response = session.get(front.url + path, timeout=30)
+        assert response.status_code >= 400
+        assert response.headers.get(CACHE) in ("MISS", None)
+
+
+def test_operations_and_posts_are_never_cached(front: LiveServer) -> None:
+    session = make_session()
+    for _ in range(2):
+        assert CACHE not in session.get(front.url + "/health", timeout=30).headers
+        posted = session.post(front.url + "/sparql", data={"query": "ASK {}"}, timeout=30)
+        assert posted.status_code == 200 and posted.headers.get(CACHE) in ("MISS", None)
+
+
+def test_a_429_is_never_cached(front: LiveServer) -> None:
+    session = make_session()
+    statuses = []
+    for number in range(40):  # distinct URLs: every request reaches the app's rate limit
+        response = session.get(front.url + f"/api/queries/kim?n={number}", timeout=30)
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            again = session.get(front.url + f"/api/queries/kim?n={number}", timeout=30)
+            assert again.status_code in (400, 429) and again.headers.get(CACHE) != "HIT"
+            break
+    assert 429 in statuses
+
+
+def test_a_reload_shows_the_new_build_within_two_seconds(
+    front: LiveServer, front_store: Path, tmp_path: Path
+) -> None:
+    session = make_session()
+    ask = f"/sparql?query=ASK%20%7B%20%3C{ID}place%2Freload-test-place%3E%20%3Fp%20%3Fo%20%7D"
+    assert session.get(front.url + ask, timeout=30).json()["boolean"] is False
+    assert session.get(front.url + ask, timeout=30).headers[CACHE] == "HIT"  # cached: old build
+    build = rebuild(front_store, tmp_path / "extra")
+    os.kill(int((front_store / "serve.pid").read_text()), signal.SIGHUP)
+    wait_until(
+        lambda: session.get(front.url + "/health", timeout=30).json()["build_id"] == build,
+        timeout=60,
+        what="the server to serve the new build",
+    )
+    answer: bool | None = wait_until(
+        lambda: session.get(front.url + ask, timeout=30).json()["boolean"] is True or None,
+        timeout=2.0,
+        interval=0.1,
+        what="the front to show the new build",
+    )
+    assert answer is True
+    assert has_new_place(session, front)
