@@ -5,6 +5,7 @@ request names its own dataset."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from malang_kg.engine import (
     TsvResult,
 )
 from malang_kg.engine.bindings import bind_values
+from malang_kg.engine.bounded import WORK_BUDGET, within_budget
 from malang_kg.engine.errors import QueryError, syntax_error
 from malang_kg.engine.job import Job
 from malang_kg.engine.oxterms import collect_rows, collect_triples, tsv_lines
@@ -91,6 +93,7 @@ class EmbeddedBackend:
             self._open()  # now, in the process that forks the others: they share the copy
         self._graphs = tuple(sorted(g.iri for g in self.manifest.graphs if g.triples))
         self.pool = QueryPool(self._answer, memory_mb, processes, prepare=self._open)
+        self.in_process = 0  # bounded lookups answered without a query process
 
     @classmethod
     def from_store(
@@ -133,8 +136,25 @@ class EmbeddedBackend:
         return self._graphs
 
     def run(self, job: Job, timeout: float) -> QueryResult:
+        """Answer ``job``: a bounded lookup in this process when the store is in memory and
+        its subjects' triples are few enough (``bounded.py``), anything else in a query
+        process."""
+        if self.in_memory and job.subjects is not None and self._bounded(job.subjects):
+            self.in_process += 1
+            return answer(self._open(), job)
         result: QueryResult = self.pool.run(job, timeout)
         return result
+
+    def _bounded(self, subjects: tuple[str, ...]) -> bool:
+        store = self._open()
+        degrees = []
+        for iri in subjects:
+            try:
+                quads = store.quads_for_pattern(ox.NamedNode(iri), None, None, None)
+            except ValueError:
+                return False
+            degrees.append(sum(1 for _ in itertools.islice(quads, WORK_BUDGET + 1)))
+        return within_budget(degrees)
 
     def start(self) -> None:
         """Fork the query processes now, before the serving process starts threads."""

@@ -17,3 +17,5 @@ class Job:
     max_rows: int
     base_iri: str | None = None  # relative IRIs in the query resolve against it
     as_tsv: bool = False  # answer a SELECT as a TsvResult
+    # The fixed subjects of a bounded lookup (``bounded.py``); None: not one.
+    subjects: tuple[str, ...] | None = None

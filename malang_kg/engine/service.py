@@ -9,6 +9,7 @@ from collections.abc import Callable, Hashable
 from typing import Protocol, TypeVar
 
 from malang_kg.config import Settings
+from malang_kg.engine.bounded import fixed_subjects
 from malang_kg.engine.cache import CacheKey, Memo, ResultCache
 from malang_kg.engine.errors import QueryError, QueryRejected
 from malang_kg.engine.guard import Prepared, check
@@ -88,6 +89,7 @@ class QueryService:
             max_rows=self.max_rows(request),
             base_iri=self.base_iri,
             as_tsv=request.as_tsv and prepared.form == "select",
+            subjects=fixed_subjects(prepared.text, request.bindings),
         )
         key = CacheKey.of(self.build_id, job)
         cached = self.cache.get_answer(key)
