@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
-import click
 import pytest
 
-from malang_kg import cli
-from malang_kg.cli.options import settings_from, settings_options
 from malang_kg.config import (
     REPOSITORY_ROOT,
     SETTINGS,
-    SETTINGS_BY_NAME,
     ConfigError,
     Settings,
     load_settings,
@@ -45,6 +40,7 @@ def test_defaults() -> None:
         query_memory_mb=1024,
         front="none",
         front_cache_seconds=1.0,
+        large_answers=2,
         cache_mb=64,
         rate_limit="600/minute",
         rate_limit_storage="memory://",
@@ -69,35 +65,42 @@ def test_table_lists_every_setting_once_and_matches_settings_fields() -> None:
         assert f"`MALANG_KG_{setting.name}`" in table
 
 
+# Every setting but the paths, given in the environment.
+ENVIRON = {
+    "MALANG_KG_BASE_IRI": "http://example.org/kg/",
+    "MALANG_KG_KEEP_BUILDS": "5",
+    "MALANG_KG_BUILD_ENGINE": "reference",
+    "MALANG_KG_HOST": "0.0.0.0",
+    "MALANG_KG_PORT": "8080",
+    "MALANG_KG_WORKERS": "8",
+    "MALANG_KG_THREADS": "2",
+    "MALANG_KG_QUERY_TIMEOUT": "2.5",
+    "MALANG_KG_MAX_ROWS": "5",
+    "MALANG_KG_MAX_QUERY_BYTES": "1024",
+    "MALANG_KG_MAX_NESTING": "10",
+    "MALANG_KG_SERVE_FROM": "memory",
+    "MALANG_KG_QUERY_MEMORY_MB": "256",
+    "MALANG_KG_FRONT": "nginx",
+    "MALANG_KG_FRONT_CACHE_SECONDS": "2",
+    "MALANG_KG_LARGE_ANSWERS": "3",
+    "MALANG_KG_CACHE_MB": "0",
+    "MALANG_KG_RATE_LIMIT": "30/minute",
+    "MALANG_KG_RATE_LIMIT_STORAGE": "redis://localhost:6379",
+    "MALANG_KG_BACKEND_URL": "http://127.0.0.1:7878/query",
+    "MALANG_KG_BACKEND_UPDATE_URL": "http://127.0.0.1:7878/update",
+    "MALANG_KG_BACKEND_STORE_URL": "https://db.example.org/ds/data?x=1",
+    "MALANG_KG_BACKEND_USER": "reader",
+    "MALANG_KG_BACKEND_PASSWORD": "secret words ",
+    "MALANG_KG_BACKEND_TIMEOUT": "2.5",
+}
+
+
 def test_environment_overrides_defaults(tmp_path: Path) -> None:
     environ = {
         "MALANG_KG_HOME": str(tmp_path),
-        "MALANG_KG_BASE_IRI": "http://example.org/kg/",
         "MALANG_KG_DATA_DIR": str(tmp_path / "extra"),
         "MALANG_KG_STORE": str(tmp_path / "store"),
-        "MALANG_KG_KEEP_BUILDS": "5",
-        "MALANG_KG_BUILD_ENGINE": "reference",
-        "MALANG_KG_HOST": "0.0.0.0",
-        "MALANG_KG_PORT": "8080",
-        "MALANG_KG_WORKERS": "8",
-        "MALANG_KG_THREADS": "2",
-        "MALANG_KG_QUERY_TIMEOUT": "2.5",
-        "MALANG_KG_MAX_ROWS": "5",
-        "MALANG_KG_MAX_QUERY_BYTES": "1024",
-        "MALANG_KG_MAX_NESTING": "10",
-        "MALANG_KG_SERVE_FROM": "memory",
-        "MALANG_KG_QUERY_MEMORY_MB": "256",
-        "MALANG_KG_FRONT": "nginx",
-        "MALANG_KG_FRONT_CACHE_SECONDS": "2",
-        "MALANG_KG_CACHE_MB": "0",
-        "MALANG_KG_RATE_LIMIT": "30/minute",
-        "MALANG_KG_RATE_LIMIT_STORAGE": "redis://localhost:6379",
-        "MALANG_KG_BACKEND_URL": "http://127.0.0.1:7878/query",
-        "MALANG_KG_BACKEND_UPDATE_URL": "http://127.0.0.1:7878/update",
-        "MALANG_KG_BACKEND_STORE_URL": "https://db.example.org/ds/data?x=1",
-        "MALANG_KG_BACKEND_USER": "reader",
-        "MALANG_KG_BACKEND_PASSWORD": "secret words ",
-        "MALANG_KG_BACKEND_TIMEOUT": "2.5",
+        **ENVIRON,
     }
     assert load_settings(environ=environ) == Settings(
         home=tmp_path,
@@ -118,6 +121,7 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         query_memory_mb=256,
         front="nginx",
         front_cache_seconds=2.0,
+        large_answers=3,
         cache_mb=0,
         rate_limit="30/minute",
         rate_limit_storage="redis://localhost:6379",
@@ -203,6 +207,7 @@ BAD_VALUES = [
     ("BUILD_ENGINE", "owlrl"),
     ("FRONT", "apache"),
     ("FRONT_CACHE_SECONDS", "0"),
+    ("LARGE_ANSWERS", "0"),
 ]
 
 
@@ -251,74 +256,6 @@ def test_readme_contains_the_current_settings_table() -> None:
     assert readme.count(end) == 1
     embedded = readme.split(start, 1)[1].split(end, 1)[0]
     assert embedded.strip("\n") == settings_markdown_table().strip("\n")
-
-
-def _settings_command() -> click.Command:
-    @click.command()
-    @settings_options("PORT", "WORKERS", "BASE_IRI")
-    def show(**values: Any) -> Settings:
-        return settings_from(values)
-
-    return show
-
-
-def test_settings_flags_override_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MALANG_KG_PORT", "6000")
-    monkeypatch.setenv("MALANG_KG_WORKERS", "7")
-    monkeypatch.setenv("MALANG_KG_BASE_IRI", "")  # empty: unset, as for load_settings
-    command = _settings_command()
-    settings = command.main(["--port", "8000"], standalone_mode=False)
-    assert settings.port == 8000
-    assert settings.workers == 7
-    assert settings.base_iri == "https://w3id.org/malang-kg/"
-    with pytest.raises(ConfigError, match="MALANG_KG_BASE_IRI"):
-        command.main(["--base-iri", "nope"], standalone_mode=False)
-
-
-def test_flags_come_from_the_table_with_their_variables() -> None:
-    params = {param.name: param for param in _settings_command().params}
-    assert isinstance(params["port"], click.Option)
-    assert params["port"].opts == ["--port"]
-    assert params["port"].envvar == "MALANG_KG_PORT"
-    assert params["port"].help == SETTINGS_BY_NAME["PORT"].help
-
-
-def test_settings_without_flag_cannot_be_made_options() -> None:
-    with pytest.raises(ValueError, match="HOME"):
-        settings_options("HOME")(lambda: None)
-
-
-def test_help_texts_are_short() -> None:
-    for setting in SETTINGS:
-        sentences = [s for s in setting.help.replace("e.g.", "eg").split(". ") if s.strip()]
-        assert len(sentences) <= 2 and len(setting.help) <= 240, setting.name
-
-
-def test_cli_settings_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["settings"]) == 0
-    assert capsys.readouterr().out == settings_markdown_table()
-
-
-def test_cli_version(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["--version"]) == 0
-    assert capsys.readouterr().out.startswith("malang-kg ")
-
-
-def test_cli_without_command_fails() -> None:
-    assert cli.main([]) == 2
-
-
-def test_cli_reports_config_error(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def broken() -> str:
-        raise ConfigError("MALANG_KG_PORT (--port): expected an integer, got 'x'")
-
-    monkeypatch.setattr(cli, "settings_markdown_table", broken)
-    assert cli.main(["settings"]) == 2
-    assert capsys.readouterr().err == (
-        "error: MALANG_KG_PORT (--port): expected an integer, got 'x'\n"
-    )
 
 
 def test_backend_password_has_no_flag_and_never_shows_in_repr() -> None:

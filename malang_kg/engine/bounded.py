@@ -1,11 +1,13 @@
-"""Which queries are bounded lookups: small enough, provably, to answer in the serving process
-without the hop to a killable query process (``docs/design.md``, "Bounded lookups").
+"""What a query's text says about its cost: whether it is a bounded lookup, small enough,
+provably, to answer in the serving process without the hop to a killable query process
+(``docs/design.md``, "Bounded lookups"), and whether it may hold a large answer (it sorts or
+groups all of it), which ``QueryService`` lets only ``LARGE_ANSWERS`` queries do at once.
 
 A query is a bounded lookup when it is a SELECT or ASK whose every triple pattern has a fixed
 subject (an IRI, or a variable the service binds), with no property path, sub-query, aggregate,
 grouping, ordering, EXISTS or MINUS, and no arithmetic that could hide a path operator. Every
 pattern then matches only triples of its subject, so the work of the whole query is at most the
-product of the subjects' numbers of triples: the embedded store counts those first (``degree``)
+product of the subjects' numbers of triples: the embedded store counts those first first
 and answers in process only when the product is within ``WORK_BUDGET``.
 """
 
@@ -15,6 +17,7 @@ from malang_kg.engine.tokens import Token, tokenize
 from malang_kg.engine.types import Term
 
 WORK_BUDGET = 100_000  # most combinations of triples a bounded lookup may join
+SMALL_ANSWER = 1_000  # rows an answer may have without counting as large
 MAX_PATTERNS = 8
 REFUSED_WORDS = frozenset(
     {
@@ -153,3 +156,30 @@ def within_budget(degrees: list[int]) -> bool:
         if work > WORK_BUDGET:
             return False
     return True
+
+
+def holds_large_answer(text: str, max_rows: int) -> bool:
+    """Whether answering ``text`` may hold many rows at once: it sorts or groups (ORDER BY,
+    GROUP BY), which makes the engine keep every solution, and no LIMIT of at most
+    ``SMALL_ANSWER`` rows bounds it; or it may return more than ``SMALL_ANSWER`` rows anyway
+    while sorting."""
+    found = tokenize(text)
+    words = [token.text.upper() for token in found if token.kind == "word"]
+    if "ORDER" not in words and "GROUP" not in words:
+        return False
+    if max_rows <= SMALL_ANSWER:
+        return False
+    limits = [index for index, token in enumerate(found[:-1]) if token.is_word("LIMIT")]
+    return not any(
+        found[index + 1].kind == "other" and _number(found, index + 1) <= SMALL_ANSWER
+        for index in limits
+    )
+
+
+def _number(found: list[Token], start: int) -> int:
+    digits = ""
+    for token in found[start:]:
+        if token.kind != "other" or not token.text.isdigit():
+            break
+        digits += token.text
+    return int(digits) if digits else SMALL_ANSWER + 1

@@ -5,18 +5,41 @@ search index, the description's counts…) in a per-build memo, so nothing is co
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Protocol, TypeVar
 
 from malang_kg.config import Settings
-from malang_kg.engine.bounded import fixed_subjects
+from malang_kg.engine.bounded import fixed_subjects, holds_large_answer
 from malang_kg.engine.cache import CacheKey, Memo, ResultCache
-from malang_kg.engine.errors import QueryError, QueryRejected
+from malang_kg.engine.errors import QueryError, QueryRejected, QueryTimeout
 from malang_kg.engine.guard import Prepared, check
 from malang_kg.engine.job import Job
 from malang_kg.engine.types import AskResult, QueryRequest, QueryResult, SelectResult, Term
 
 T = TypeVar("T")
+
+
+class _ForkSafeSemaphore:
+    """A semaphore that a forked child gets afresh (the parent's may be held by its threads)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._semaphore = threading.BoundedSemaphore(size)
+        self._pid = os.getpid()
+
+    def _current(self) -> threading.BoundedSemaphore:
+        if self._pid != os.getpid():
+            self._semaphore, self._pid = threading.BoundedSemaphore(self.size), os.getpid()
+        return self._semaphore
+
+    def acquire(self, timeout: float) -> bool:
+        return self._current().acquire(timeout=timeout)
+
+    def release(self) -> None:
+        self._current().release()
 
 
 class Backend(Protocol):
@@ -39,6 +62,7 @@ class QueryService:
         self.base_iri = settings.base_iri  # relative IRIs in queries resolve against it
         self.cache = ResultCache(settings.cache_mb * 2**20)
         self.memo = Memo()
+        self.large = _ForkSafeSemaphore(settings.large_answers)
 
     @property
     def build_id(self) -> str:
@@ -96,9 +120,26 @@ class QueryService:
         if cached is not None:
             return cached
         timeout = min(request.timeout or limit, limit)
-        result = self.backend.run(job, timeout)  # errors and timeouts raise: never cached
+        if job.subjects is None and holds_large_answer(prepared.text, job.max_rows):
+            result = self._run_large(job, timeout)
+        else:
+            result = self.backend.run(job, timeout)  # errors and timeouts raise: never cached
         self.cache.put_answer(key, result)
         return result
+
+    def _run_large(self, job: Job, timeout: float) -> QueryResult:
+        """Run a query whose answer may be large once one of ``LARGE_ANSWERS`` is free; the wait
+        counts against the query's time."""
+        started = time.monotonic()
+        if not self.large.acquire(timeout):
+            raise QueryTimeout(
+                f"the server is computing {self.settings.large_answers} large answers already "
+                f"and none was done within the {timeout:g} s a query may take; try again"
+            )
+        try:
+            return self.backend.run(job, max(0.1, timeout - (time.monotonic() - started)))
+        finally:
+            self.large.release()
 
     def select(self, text: str, bindings: dict[str, Term] | None = None) -> SelectResult:
         result = self.execute(QueryRequest(text, bindings or {}))

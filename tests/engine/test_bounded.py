@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from malang_kg.engine import QueryRequest, Term
-from malang_kg.engine.bounded import WORK_BUDGET, fixed_subjects, within_budget
+from malang_kg.engine.bounded import WORK_BUDGET, fixed_subjects, holds_large_answer, within_budget
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.errors import QueryTimeout
 from malang_kg.engine.service import QueryService
@@ -88,3 +88,32 @@ def test_a_lookup_is_answered_in_process_and_a_runaway_never(
     with pytest.raises(QueryTimeout):
         service.execute(QueryRequest(P + REFUSED[0].replace("*", "(COUNT(*) AS ?n)")))
     assert backend.in_process == before + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "large"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", True),
+        ("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", True),
+        ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 100", False),
+        ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 5000", True),
+        ("SELECT ?s WHERE { ?s ?p ?o }", False),  # streamed: cut at the row limit as it comes
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }", False),  # one row
+    ],
+)
+def test_which_answers_count_as_large(text: str, large: bool) -> None:
+    assert holds_large_answer(text, 10_000) is large
+    assert holds_large_answer(text, 100) is False  # a small row limit bounds any answer
+
+
+def test_at_most_large_answers_sort_at_once(embedded_engine: QueryService) -> None:
+    settings = replace(embedded_engine.settings, cache_mb=0, large_answers=1, query_timeout=1)
+    service = QueryService(embedded_engine.backend, settings)
+    assert service.large.acquire(1)  # as if another thread were sorting a large answer
+    try:
+        with pytest.raises(QueryTimeout, match="large answers"):
+            service.execute(QueryRequest("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"))
+        assert service.ask("ASK { ?s ?p ?o }") is True  # other queries do not wait
+    finally:
+        service.large.release()
+    assert service.select("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3").rows

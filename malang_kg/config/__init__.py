@@ -12,22 +12,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Any
 
+from malang_kg.config.values import ConfigError, Kind, parse
 from malang_kg.iris import CANONICAL_BASE
 
-Kind = Literal[
-    "path", "optional-path", "str", "optional-str", "int", "float", "iri", "rate", "optional-url"
-]
-
 ENV_PREFIX = "MALANG_KG_"
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
-_NOT_IN_IRIS = ' <>"{}|\\^`'
-
-
-class ConfigError(ValueError):
-    """A setting has a value that cannot be used; the message names its environment variable."""
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -177,6 +168,14 @@ class Settings:
         minimum=1,
         maximum=3600,
     )
+    large_answers: int = setting(
+        "2",
+        "Queries that sort or group a large answer each worker computes at once; the others "
+        "wait (within their time limit), so such answers never pile up in memory.",
+        "int",
+        minimum=1,
+        maximum=64,
+    )
     cache_mb: int = setting(
         "64",
         "MiB of answers each serving process keeps per build, least recently used evicted "
@@ -249,111 +248,6 @@ SETTINGS: tuple[Setting, ...] = tuple(_row(item) for item in fields(Settings))
 SETTINGS_BY_NAME: dict[str, Setting] = {row.name: row for row in SETTINGS}
 
 
-def _parse_path(row: Setting, raw: str, base: Path) -> Path:
-    if not raw.strip():
-        raise ConfigError(f"{row.label}: must not be empty")
-    path = Path(raw).expanduser()
-    return path if path.is_absolute() else base / path
-
-
-def _parse_number(row: Setting, raw: str) -> float:
-    kind, parse = ("an integer", int) if row.kind == "int" else ("a number", float)
-    try:
-        value = parse(raw.strip())
-    except ValueError:
-        raise ConfigError(f"{row.label}: expected {kind}, got {raw!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ConfigError(f"{row.label}: expected {kind}, got {raw!r}")
-    low, high = row.minimum, row.maximum
-    if (low is not None and value < low) or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ConfigError(f"{row.label}: must be {bounds}, got {value}")
-    return value
-
-
-def _iri_problem(value: str) -> str | None:
-    if any(char in value for char in _NOT_IN_IRIS) or any(ord(char) < 33 for char in value):
-        return "contains a character not allowed in an IRI"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "must be an absolute http:// or https:// IRI"
-    if "?" in value or "#" in value:
-        return "must not have a query or a fragment"
-    return None if value.endswith("/") else "must end with '/'"
-
-
-def _parse_iri(row: Setting, raw: str) -> str:
-    value = raw.strip()
-    problem = _iri_problem(value)
-    if problem:
-        raise ConfigError(f"{row.label}: {problem}, got {raw!r}")
-    return value
-
-
-def _parse_str(row: Setting, raw: str) -> str:
-    value = raw.strip()
-    if not value:
-        raise ConfigError(f"{row.label}: must not be empty")
-    if row.choices and value not in row.choices:
-        raise ConfigError(f"{row.label}: must be one of {', '.join(row.choices)}, got {raw!r}")
-    return value
-
-
-def _parse_rate(row: Setting, raw: str) -> str:
-    from limits import parse_many  # Flask-Limiter's own notation, checked by its own parser
-
-    value = raw.strip()
-    if value.lower() == "off":
-        return "off"
-    try:
-        if any(limit.amount < 1 for limit in parse_many(value)):
-            raise ValueError("a rate of 0")
-    except ValueError:
-        raise ConfigError(
-            f"{row.label}: expected a rate such as 30/minute or 5/second;300/hour, or off, "
-            f"got {raw!r}"
-        ) from None
-    return value
-
-
-def _parse_url(row: Setting, raw: str) -> str | None:
-    value = raw.strip()
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or "#" in value
-        or any(char in value for char in _NOT_IN_IRIS)
-        or any(ord(char) < 33 for char in value)
-    ):
-        raise ConfigError(
-            f"{row.label}: must be an absolute http:// or https:// URL without a fragment, "
-            f"got {raw!r}"
-        )
-    return value
-
-
-def _parse(row: Setting, raw: str, home: Path) -> Any:
-    """One raw value parsed by its setting's kind; relative paths are resolved against ``home``."""
-    if row.kind == "path":
-        return _parse_path(row, raw, home)
-    if row.kind == "optional-path":
-        return _parse_path(row, raw, home) if raw.strip() else None
-    if row.kind in ("int", "float"):
-        return _parse_number(row, raw)
-    if row.kind == "iri":
-        return _parse_iri(row, raw)
-    if row.kind == "rate":
-        return _parse_rate(row, raw)
-    if row.kind == "optional-url":
-        return _parse_url(row, raw)
-    if row.kind == "optional-str":
-        return raw if raw.strip() else None  # kept verbatim: a password may end in a space
-    return _parse_str(row, raw)
-
-
 def load_settings(
     overrides: Mapping[str, str | None] | None = None,
     environ: Mapping[str, str] | None = None,
@@ -376,11 +270,11 @@ def load_settings(
     # HOME comes first: a relative HOME is taken from the working directory, and every other
     # relative path from HOME.
     home_row = SETTINGS_BY_NAME["HOME"]
-    home = _parse_path(home_row, raw(home_row), Path.cwd())
+    home = parse(home_row, raw(home_row), Path.cwd())
     values: dict[str, Any] = {"home": home}
     for row in SETTINGS:
         if row is not home_row:
-            values[row.field_name] = _parse(row, raw(row), home)
+            values[row.field_name] = parse(row, raw(row), home)
     return Settings(**values)
 
 
@@ -396,3 +290,15 @@ def settings_markdown_table() -> str:
         default = row.default_doc or f"`{row.default}`"
         lines.append(f"| `{row.env_var}` | {flag} | {cell(default)} | {cell(row.help)} |")
     return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "SETTINGS",
+    "SETTINGS_BY_NAME",
+    "ConfigError",
+    "Kind",
+    "Setting",
+    "Settings",
+    "load_settings",
+    "settings_markdown_table",
+]
