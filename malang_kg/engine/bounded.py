@@ -13,6 +13,8 @@ and answers in process only when the product is within ``WORK_BUDGET``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from malang_kg.engine.tokens import Token, tokenize
 from malang_kg.engine.types import Term
 
@@ -120,9 +122,12 @@ def _iri(subject: Token, prefixes: dict[str, str], bindings: dict[str, Term]) ->
     return prefixes[prefix] + local if prefix in prefixes else None
 
 
-def fixed_subjects(text: str, bindings: dict[str, Term]) -> tuple[str, ...] | None:
-    """The IRIs of the fixed subjects of a bounded lookup, or None when ``text`` is not one."""
-    found = tokenize(text)
+def fixed_subjects(
+    text: str, bindings: dict[str, Term], tokens: Sequence[Token] | None = None
+) -> tuple[str, ...] | None:
+    """The IRIs of the fixed subjects of a bounded lookup, or None when ``text`` (of which
+    ``tokens`` are the tokens, if known) is not one."""
+    found = list(tokens) if tokens is not None else tokenize(text)
     words = {token.text.upper() for token in found if token.kind == "word"}
     forms = [token for token in found if token.is_word("SELECT") or token.is_word("ASK")]
     if len(forms) != 1 or words & REFUSED_WORDS:
@@ -158,12 +163,12 @@ def within_budget(degrees: list[int]) -> bool:
     return True
 
 
-def holds_large_answer(text: str, max_rows: int) -> bool:
+def holds_large_answer(text: str, max_rows: int, tokens: Sequence[Token] | None = None) -> bool:
     """Whether answering ``text`` may hold many rows at once: it sorts or groups (ORDER BY,
     GROUP BY), which makes the engine keep every solution, and no LIMIT of at most
     ``SMALL_ANSWER`` rows bounds it; or it may return more than ``SMALL_ANSWER`` rows anyway
     while sorting."""
-    found = tokenize(text)
+    found = list(tokens) if tokens is not None else tokenize(text)
     words = [token.text.upper() for token in found if token.kind == "word"]
     if "ORDER" not in words and "GROUP" not in words:
         return False

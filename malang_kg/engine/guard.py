@@ -31,6 +31,7 @@ class Prepared:
     form: QueryForm
     from_graphs: tuple[str, ...] = ()
     from_named_graphs: tuple[str, ...] = ()
+    tokens: tuple[Token, ...] = ()  # of ``text``, for what else reads the query
 
     @property
     def names_a_dataset(self) -> bool:
@@ -120,4 +121,4 @@ def check(text: str, max_bytes: int, max_nesting: int, base_iri: str | None = No
             graphs[named].append(_expand(target, prefixes, base))
     if form is None:
         raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return Prepared(decoded, form, tuple(graphs[False]), tuple(graphs[True]))
+    return Prepared(decoded, form, tuple(graphs[False]), tuple(graphs[True]), tuple(found))

@@ -113,14 +113,16 @@ class QueryService:
             max_rows=self.max_rows(request),
             base_iri=self.base_iri,
             as_tsv=request.as_tsv and prepared.form == "select",
-            subjects=fixed_subjects(prepared.text, request.bindings),
+            subjects=fixed_subjects(prepared.text, request.bindings, prepared.tokens),
         )
         key = CacheKey.of(self.build_id, job)
         cached = self.cache.get_answer(key)
         if cached is not None:
             return cached
         timeout = min(request.timeout or limit, limit)
-        if job.subjects is None and holds_large_answer(prepared.text, job.max_rows):
+        if job.subjects is None and holds_large_answer(
+            prepared.text, job.max_rows, prepared.tokens
+        ):
             result = self._run_large(job, timeout)
         else:
             result = self.backend.run(job, timeout)  # errors and timeouts raise: never cached
