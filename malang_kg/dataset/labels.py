@@ -1,10 +1,14 @@
 """The label index of a build: every label of every IRI (``skos:prefLabel``, ``rdfs:label``,
 ``schema:name``, ``skos:altLabel``, asserted or inferred), the ontology types of the entities and
-the class hierarchy, written by the build into ``labels.sqlite`` beside its store.
+the class hierarchy, written by the build into ``labels.sqlite`` beside its store; with each label
+its folded ``key`` (``search.key``: no case, diacritics, spaces or hyphens), and which terms of the
+ontology are classes and which properties (``terms``).
 
-Pages, named-query results, search and reconciliation read labels from here instead of asking
-the store one ``OPTIONAL`` per row: a lookup is an indexed read of a file every serving process
-shares through the page cache. ``best`` picks a label as the pages always did: the preferred
+Pages, named-query results, search, reconciliation and completion read labels from here instead
+of asking the store one ``OPTIONAL`` per row: a lookup is an indexed read of a file every serving
+process shares through the page cache. Completion finds labels by a prefix of their key with the
+index ``labels_key`` (preferred or alternative, key length, key): one range scan per length,
+shortest first. ``best`` picks a label as the pages always did: the preferred
 label or ``rdfs:label`` in the reader's language, else in the other, else ``schema:name``.
 """
 
@@ -20,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from malang_kg.engine import Term
-from malang_kg.iris import RDF, RDFS, SCHEMA, SKOS, Layout
+from malang_kg.iris import OWL, RDF, RDFS, SCHEMA, SKOS, Layout
 
 LABELS_FILE = "labels.sqlite"
 KINDS = {
@@ -32,16 +36,36 @@ KINDS = {
 # The order a label is chosen in: (kind, which language), "any" for any language or none.
 PREFERENCE = (("pref", "lang"), ("label", "lang"), ("pref", "other"), ("label", "other"))
 CHUNK = 500  # IRIs per lookup query (SQLite allows 32,766 parameters)
+# The ontology's terms by what they are typed: (type, what ``terms`` calls it).
+TERM_KINDS = (
+    (str(OWL.Class), "class"),
+    (str(RDFS.Class), "class"),
+    (str(OWL.ObjectProperty), "property"),
+    (str(OWL.DatatypeProperty), "property"),
+    (str(OWL.AnnotationProperty), "property"),
+)
+LAST_CHAR = "\U0010ffff"  # after every other character: ``prefix + LAST_CHAR`` ends a range
 
 _SCHEMA = """
-CREATE TABLE labels (iri TEXT NOT NULL, kind TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE labels (
+    iri TEXT NOT NULL, kind TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
+    key TEXT NOT NULL
+);
 CREATE TABLE types (iri TEXT NOT NULL, type TEXT NOT NULL);
 CREATE TABLE supers (class TEXT NOT NULL, super TEXT NOT NULL);
+CREATE TABLE terms (iri TEXT NOT NULL, kind TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX labels_iri ON labels (iri);
+CREATE INDEX labels_key ON labels (kind = 'alt', length(key), key);
 CREATE INDEX types_iri ON types (iri);
 """
+# Labels whose key starts with a prefix (?2, ?3 = prefix + LAST_CHAR), alternative or not (?1),
+# of the key lengths listed, shortest first: the planner walks ``labels_key`` once per length.
+_STARTING_WITH = (
+    "SELECT iri, kind, lang, text, key FROM labels WHERE (kind = 'alt') = ?1 "
+    "AND length(key) IN ({lengths}) AND key >= ?2 AND key < ?3 ORDER BY length(key)"
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +105,10 @@ def _rows(store: ox.Store, query: str) -> Iterator[tuple[str, ...]]:
         yield tuple(term.value if term is not None else "" for term in solution)
 
 
-def _label_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
+def _label_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str, str]]:
+    # Imported here: search reads this index, and the key is its rule (one rule for both).
+    from malang_kg.dataset.search import key
+
     properties = " ".join(f"<{iri}>" for iri in KINDS)
     query = (
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?o "
@@ -89,9 +116,23 @@ def _label_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
     )
     result = store.query(query, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
+    keys: dict[str, str] = {}  # many labels share a text (one per language, say)
     for s, p, o in result:
         assert isinstance(o, ox.Literal) and s is not None and p is not None
-        yield s.value, KINDS[p.value], (o.language or "").lower(), o.value
+        text = o.value
+        folded = keys.get(text)
+        if folded is None:
+            folded = keys[text] = key(text)
+        yield s.value, KINDS[p.value], (o.language or "").lower(), text, folded
+
+
+def _terms_query(layout: Layout) -> str:
+    """The ontology's classes and properties (IRIs of its namespace), each with its kind."""
+    pairs = " ".join(f'(<{type_}> "{kind}")' for type_, kind in TERM_KINDS)
+    return (
+        f"SELECT DISTINCT ?s ?kind WHERE {{ VALUES (?t ?kind) {{ {pairs} }} ?s <{RDF.type}> ?t "
+        f'FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{layout.vocabulary}")) }}'
+    )
 
 
 def write_labels(store: ox.Store, path: Path, layout: Layout) -> int:
@@ -99,7 +140,7 @@ def write_labels(store: ox.Store, path: Path, layout: Layout) -> int:
     path.unlink(missing_ok=True)
     with sqlite3.connect(path) as db:
         db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", _label_rows(store))
+        db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?)", _label_rows(store))
         types = (
             f"SELECT DISTINCT ?s ?t WHERE {{ ?s <{RDF.type}> ?t FILTER (isIRI(?s) && "
             f'STRSTARTS(STR(?s), "{layout.entity_prefix}") && '
@@ -111,6 +152,7 @@ def write_labels(store: ox.Store, path: Path, layout: Layout) -> int:
             f'isIRI(?d) && ?c != ?d && STRSTARTS(STR(?c), "{layout.vocabulary}")) }}'
         )
         db.executemany("INSERT INTO supers VALUES (?, ?)", _rows(store, supers))
+        db.executemany("INSERT INTO terms VALUES (?, ?)", _rows(store, _terms_query(layout)))
         db.executescript(_INDEXES)
         (count,) = db.execute("SELECT COUNT(*) FROM labels").fetchone()
     return int(count)
@@ -186,6 +228,58 @@ class LabelIndex:
         )
         for row in rows:
             yield Label(*row)
+
+    def completes(self) -> bool:
+        """Whether the index has what completion reads (``key``, ``terms``): a build written
+        before completion existed has not."""
+        db = self._db()
+        columns = {row[1] for row in db.execute("PRAGMA table_info(labels)")}
+        terms = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'terms'")
+        return "key" in columns and terms.fetchone() is not None
+
+    def starting_with(
+        self, prefix: str, alternative: bool, lengths: Iterable[int]
+    ) -> Iterator[tuple[Label, str]]:
+        """The labels (alternative ones, or the others) whose key starts with ``prefix`` and is
+        one of ``lengths`` long, shortest key first, each with its key. Rows are read as the
+        caller asks for them, so stopping early costs nothing more."""
+        wanted = ",".join(str(int(length)) for length in lengths)
+        rows = self._db().execute(
+            _STARTING_WITH.format(lengths=wanted), (int(alternative), prefix, prefix + LAST_CHAR)
+        )
+        try:
+            for iri, kind, lang, text, key in rows:
+                yield Label(iri, kind, lang, text), key
+        finally:
+            rows.close()
+
+    def longest_key(self) -> int:
+        """The length of the longest key of any label (0 for none)."""
+        query = (
+            "SELECT length(key) FROM labels WHERE (kind = 'alt') = ? "
+            "ORDER BY length(key) DESC LIMIT 1"
+        )
+        longest = 0
+        for alternative in (0, 1):
+            row = self._db().execute(query, (alternative,)).fetchone()
+            longest = max(longest, int(row[0]) if row else 0)
+        return longest
+
+    def terms(self) -> list[tuple[str, str]]:
+        """The ontology's classes and properties: (IRI, ``class`` or ``property``), by IRI."""
+        return list(self._db().execute("SELECT DISTINCT iri, kind FROM terms ORDER BY iri, kind"))
+
+    def types_of(self, iris: Iterable[str]) -> dict[str, set[str]]:
+        """The ontology classes of each of ``iris`` that has any, asserted or inferred."""
+        wanted = sorted(set(iris))
+        found: dict[str, set[str]] = {}
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db().execute(f"SELECT iri, type FROM types WHERE iri IN ({marks})", chunk)
+            for iri, type_ in rows:
+                found.setdefault(iri, set()).add(type_)
+        return found
 
     def types(self) -> dict[str, set[str]]:
         """The ontology classes of each entity, asserted or inferred."""
