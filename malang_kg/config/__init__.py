@@ -141,6 +141,12 @@ class Settings:
         "int",
         minimum=256,
     )
+    max_short_links: int = setting(
+        "100000",
+        "Most short links (`/q/<id>`) kept in the store; past it new ones are refused with 503.",
+        "int",
+        minimum=1,
+    )
     max_nesting: int = setting(
         "64",
         "Deepest nesting of `{}`, `()` and `[]` accepted in a query; deeper ones get 400.",

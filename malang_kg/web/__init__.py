@@ -19,7 +19,17 @@ from malang_kg.web import i18n
 from malang_kg.web.http import disconnect, errors, headers, limits
 from malang_kg.web.observe import access
 from malang_kg.web.observe.queries import ObservedService
-from malang_kg.web.views import api, downloads, ops, pages, reconcile, site, sparql
+from malang_kg.web.views import (
+    api,
+    complete,
+    downloads,
+    ops,
+    pages,
+    reconcile,
+    shortlinks,
+    site,
+    sparql,
+)
 
 
 def create_app(settings: Settings | None = None, engine: QueryService | None = None) -> Flask:
@@ -35,9 +45,10 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     headers.init_app(app, settings)  # CORS, the body size limit, Vary
     i18n.init_app(app)
     disconnect.init_app(app)  # a query whose client has gone is stopped
-    for blueprint in (site.bp, ops.bp, pages.bp, api.bp, downloads.bp, reconcile.bp, sparql.bp):
-        app.register_blueprint(blueprint)
-    limits.init_app(app, settings)  # per-client rate limits on /sparql, /api and /reconcile
+    features = (site, ops, pages, api, complete, downloads, reconcile, sparql, shortlinks)
+    for feature in features:
+        app.register_blueprint(feature.bp)
+    limits.init_app(app, settings)  # per-client rate limits on /sparql, /q, /api, /reconcile
     return app
 
 

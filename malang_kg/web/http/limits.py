@@ -1,7 +1,8 @@
-"""Per-client rate limits (Flask-Limiter) on what runs queries for a client: ``/sparql``,
-``/api/*`` and ``/reconcile`` share one budget (``RATE_LIMIT``). Past it the answer is 429 with
-``Retry-After`` and a message in the client's format. The counters live in
-``RATE_LIMIT_STORAGE``: per worker with ``memory://``, exact across workers with Redis."""
+"""Per-client rate limits (Flask-Limiter) on what runs queries or stores for a client:
+``/sparql``, ``/q`` (short links), ``/api/*`` and ``/reconcile`` share one budget
+(``RATE_LIMIT``). Past it the answer is 429 with ``Retry-After`` and a message in the client's
+format. The counters live in ``RATE_LIMIT_STORAGE``: per worker with ``memory://``, exact across
+workers with Redis."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from limits.storage import MemoryStorage
 
 from malang_kg.config import SETTINGS_BY_NAME, ConfigError, Settings
 from malang_kg.web.http.errors import drain_body, message_response
-from malang_kg.web.views import api, reconcile, sparql
+from malang_kg.web.views import api, reconcile, shortlinks, sparql
 
-LIMITED_BLUEPRINTS = (sparql.bp, api.bp, reconcile.bp)
+LIMITED_BLUEPRINTS = (sparql.bp, shortlinks.bp, api.bp, reconcile.bp)
 LIMITED_METHODS = ["GET", "HEAD", "POST"]
 SCOPE = "queries"
 LIMITER_KEY = "MALANG_KG_LIMITER"
@@ -72,8 +73,8 @@ def _too_many(error: RateLimitExceeded) -> Response:
     limiter: Limiter | None = current_app.config.get(LIMITER_KEY)
     seconds = _retry_after(limiter, error)
     message = (
-        f"Too many requests from {request.remote_addr}: queries, the API and reconciliation "
-        f"together allow {error.limit.limit} per client. Try again in {seconds} s."
+        f"Too many requests from {request.remote_addr}: queries, short links, the API and "
+        f"reconciliation together allow {error.limit.limit} per client. Try again in {seconds} s."
     )
     response = current_app.make_response(
         message_response(429, "Too Many Requests", message, plain_text=True)
