@@ -33,6 +33,8 @@ BUILTIN_NAMESPACES: tuple[str, ...] = (str(RDF), str(RDFS), str(OWL), str(XSD))
 _SEGMENT = r"[\w~-][\w.~-]*"
 _PATH = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*")
 _FRAGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_KIND = re.compile(r"[A-Za-z][A-Za-z0-9-]*")  # a kind of entity, usable as a SPARQL prefix name
+LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[\w.-]*[\w-])?")  # a local name SPARQL writes as it is
 MAX_PATH = 512
 
 
@@ -120,6 +122,19 @@ class Layout:
             "void": str(VOID),
             "dcat": str(DCAT),
         }
+
+    def entity_prefixed(self, iri: str) -> tuple[str, str, str] | None:
+        """(prefix name, namespace, local name) of one of our entities written with the prefix
+        of its kind, ``kelurahan:samaan`` for ``{base}id/kelurahan/samaan``; None when its path
+        has no kind or SPARQL cannot write the rest as a local name, or the kind's name is one
+        of ``prefixes``."""
+        path = self.path(iri)
+        if path is None or "/" not in path:
+            return None
+        kind, local = path.split("/", 1)
+        if kind in self.prefixes or not (_KIND.fullmatch(kind) and LOCAL_NAME.fullmatch(local)):
+            return None
+        return kind, f"{self.entity_prefix}{kind}/", local
 
     def sparql_prefixes(self, *names: str) -> str:
         """``PREFIX`` declarations for the service's own queries (never from request data)."""
@@ -220,6 +235,7 @@ __all__ = [
     "FOAF",
     "GRAPH",
     "ID",
+    "LOCAL_NAME",
     "MAX_PATH",
     "MK",
     "OA",

@@ -5,9 +5,11 @@ This module owns the rule. A text matches a label when the label's folded key (`
 case, diacritics, spaces or hyphens) starts with the text's key; every label counts (preferred,
 ``rdfs:label``, ``schema:name`` and alternative ones), and the ontology's classes and properties
 also match by their local name (``Kel`` finds ``mk:Kelurahan``), or by it alone after one of the
-dataset's prefixes (``mk:Kel``). Prefix names complete from ``Layout.prefixes`` until the colon
-is typed. Exact matches come first, then preferred labels before alternative ones, then shorter
-labels (ties by key, kind, IRI).
+dataset's prefixes (``mk:Kel``). Entities match by label, also after the prefix of their kind
+(``kelurahan:sam``), and are offered with it (``kelurahan:samaan``, ``Layout.entity_prefixed``).
+Prefix names complete from ``Layout.prefixes`` until the colon is typed.
+Exact matches come first, then preferred labels before alternative ones, then shorter labels
+(ties by key, kind, IRI).
 Entities are read from the index by one range scan per key length, shortest first, stopping once
 enough are found; the vocabulary is small and held in memory once per build.
 """
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from malang_kg.dataset.labels import Label, LabelIndex
 from malang_kg.dataset.search import MAX_QUERY_CHARS, key, most_specific
-from malang_kg.iris import Layout
+from malang_kg.iris import LOCAL_NAME, Layout
 
 if TYPE_CHECKING:
     from malang_kg.engine.service import QueryService
@@ -36,7 +38,6 @@ __all__ = ["CHOICES", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_QUERY_CHARS", "Complete
 # Where each kind goes among equally good matches of ``kind=any``.
 _KIND_ORDER = {PREFIX: 0, CLASS: 1, PROPERTY: 2, ENTITY: 3}
 _PREFIXED = re.compile(r"\s*([A-Za-z][\w.-]*):(.*)", re.DOTALL)  # "mk:Kel"
-_LOCAL = re.compile(r"[A-Za-z0-9_](?:[\w.-]*[\w-])?")  # a local name SPARQL writes as is
 
 Rank = tuple[int, int, int]  # (0 if exact else 1, 1 if an alternative label else 0, key length)
 
@@ -90,6 +91,7 @@ class Completion:
     label: str
     matched: str
     prefixed: str | None = None
+    namespace: str | None = None  # the IRI ``prefixed``'s prefix stands for
     path: str | None = None
     types: tuple[str, ...] = ()
 
@@ -98,6 +100,7 @@ class Completion:
         return {
             "iri": self.iri,
             "prefixed": self.prefixed,
+            "namespace": self.namespace,
             "path": self.path,
             "label": self.label,
             "matched": self.matched,
@@ -156,7 +159,10 @@ class Completer:
             namespace = self.layout.prefixes[prefixed.group(1)]
         wanted = KINDS if kind == ANY else (kind,)
         found: list[Match] = []
-        if ENTITY in wanted:
+        if ENTITY in wanted and prefixed is not None and namespace is None:
+            kind = prefixed.group(1)  # "kelurahan:sam": entities of that kind
+            found += self.entities(key(prefixed.group(2)), limit, self.layout.entity(kind + "/"))
+        elif ENTITY in wanted:
             found += self.entities(key(query), limit)
         for term_kind in (CLASS, PROPERTY):
             if term_kind in wanted:
@@ -171,9 +177,10 @@ class Completer:
         found.sort(key=Match.order)
         return found[:limit]
 
-    def entities(self, query_key: str, limit: int) -> list[Match]:
-        """Entities (IRIs under ``{BASE}id/``) with a label starting with ``query_key``: exact
-        keys, then longer ones by length; preferred labels before alternative ones in each."""
+    def entities(self, query_key: str, limit: int, within: str | None = None) -> list[Match]:
+        """Entities (IRIs under ``within``, by default ``{BASE}id/``) with a label starting with
+        ``query_key``: exact keys, then longer ones by length; preferred labels before
+        alternative ones in each."""
         if not query_key:
             return []
         size = len(query_key)
@@ -182,7 +189,7 @@ class Completer:
         for exact, lengths in ((0, (size,)), (1, longer)):
             for alternative in (0, 1):
                 rows = self.labels.starting_with(query_key, bool(alternative), lengths)
-                self._collect(rows, (exact, alternative), limit, found)
+                self._collect(rows, (exact, alternative), limit, found, within)
         return list(found.values())
 
     def _collect(
@@ -191,6 +198,7 @@ class Completer:
         tier: tuple[int, int],
         limit: int,
         found: dict[str, Match],
+        within: str | None = None,
     ) -> None:
         """Add the entities of ``rows`` (shortest key first) not found yet, until ``limit`` are
         found and the next row ranks below the last one (so ties are all kept)."""
@@ -198,7 +206,7 @@ class Completer:
         for label, label_key in rows:
             if len(found) >= limit and (last is None or (len(label_key), label_key) != last):
                 break
-            if label.iri in found or not label.iri.startswith(self.layout.entity_prefix):
+            if label.iri in found or not label.iri.startswith(within or self.layout.entity_prefix):
                 continue
             rank = (tier[0], tier[1], len(label_key))
             found[label.iri] = Match(rank, ENTITY, label.iri, label.text, label_key)
@@ -245,31 +253,40 @@ class Completer:
         for match in matches:
             if match.kind == PREFIX:
                 described.append(
-                    Completion(match.iri, PREFIX, match.iri, match.matched, f"{match.matched}:")
+                    Completion(
+                        match.iri, PREFIX, match.iri, match.matched, f"{match.matched}:", match.iri
+                    )
                 )
                 continue
             label = labels.get(match.iri)
             entity = match.kind == ENTITY
+            prefixed = self.prefixed(match.iri)
             described.append(
                 Completion(
                     match.iri,
                     match.kind,
                     label.value if label is not None else match.matched,
                     match.matched,
-                    self.prefixed(match.iri),
+                    prefixed[0] if prefixed else None,
+                    prefixed[1] if prefixed else None,
                     self.layout.path(match.iri) if entity else None,
                     most_specific(types.get(match.iri, ()), self.supers) if entity else (),
                 )
             )
         return described
 
-    def prefixed(self, iri: str) -> str | None:
-        """``mk:Kelurahan`` where a prefix of the dataset applies and SPARQL can write the rest
-        as a local name, else None."""
+    def prefixed(self, iri: str) -> tuple[str, str] | None:
+        """(``mk:Kelurahan``, the IRI ``mk:`` stands for) where a prefix of the dataset, or the
+        kind of one of our entities, applies and SPARQL can write the rest as a local name."""
+        of_kind = self.layout.entity_prefixed(iri)
+        if of_kind is not None:
+            name, namespace, local = of_kind
+            return f"{name}:{local}", namespace
         short = self.layout.short(iri)
         if short == iri:
             return None
-        return short if _LOCAL.fullmatch(short.partition(":")[2]) else None
+        name, _, local = short.partition(":")
+        return (short, self.layout.prefixes[name]) if LOCAL_NAME.fullmatch(local) else None
 
 
 def completer_for(engine: QueryService, labels: LabelIndex, layout: Layout) -> Completer:

@@ -53,8 +53,15 @@ def test_spellings_of_a_name_find_it(completer: Completer, query: str) -> None:
     assert found[0].iri == ORO_ORO_DOWO
     assert found[0].label == "Oro-oro Dowo"
     assert found[0].path == "kelurahan/oro-oro-dowo"
-    assert found[0].prefixed is None
+    assert found[0].prefixed == "kelurahan:oro-oro-dowo"  # the prefix of its kind
+    assert found[0].namespace == ID + "kelurahan/"
     assert found[0].types == (MK + "Kelurahan",)  # the most specific class, not AdministrativeArea
+
+
+def test_after_the_prefix_of_a_kind_only_entities_of_that_kind(completer: Completer) -> None:
+    found = completer.complete("kelurahan:sama", ANY, "id", 10)
+    assert [c.prefixed for c in found] == ["kelurahan:samaan"]
+    assert completer.complete("kecamatan:sama", ENTITY, "id", 10) == []
 
 
 def test_an_alternative_label_finds_the_entity(completer: Completer) -> None:
