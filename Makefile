@@ -13,7 +13,7 @@ PIP_TOOLS_VERSION := 7.6.2
 # pin to the newest allowed release (by default existing pins are kept where still valid).
 LOCK_FLAGS ?=
 
-.PHONY: venv build run test test-fast lint format lock areas clean distclean bench bench-lock
+.PHONY: venv frontend build run test test-fast lint format lock areas clean distclean bench bench-lock
 
 venv: $(STAMP)
 
@@ -26,7 +26,18 @@ $(STAMP): requirements.lock pyproject.toml
 build: venv
 	$(BIN)/malang-kg build
 
+# The query page's editor: npm packages pinned in frontend/package-lock.json, bundled by esbuild
+# into malang_kg/static/build/ (not committed). `make run` goes on without it when npm is missing
+# (the page keeps its plain form); the tests need it.
+BUNDLE := malang_kg/static/build/editor.js
+frontend: $(BUNDLE)
+
+$(BUNDLE): frontend/package-lock.json frontend/package.json $(wildcard frontend/src/*.js)
+	cd frontend && npm ci --no-audit --no-fund && npm run build
+
 run: build
+	@command -v npm >/dev/null 2>&1 && $(MAKE) --no-print-directory frontend \
+	  || echo "the editor was not built (npm missing?): the query page keeps its plain form"
 	$(BIN)/malang-kg serve
 
 # Regenerate data/areas.ttl from sources/reference/kota-malang-wilayah.csv (commit the output).
@@ -34,7 +45,7 @@ areas: venv
 	$(BIN)/python scripts/generate_areas.py
 
 # Every tier: lint, types, then the whole suite (live servers, backends, browser, slow builds).
-test: lint
+test: lint frontend
 	$(BIN)/pytest
 
 # The fast tier (well under a minute): lint, types, and the unit tests on the real data built

@@ -31,6 +31,8 @@ from malang_kg.web.views import (
     sparql,
 )
 
+EDITOR_BUNDLE = "build/editor.js"  # built from frontend/ by `make frontend`
+
 
 def create_app(settings: Settings | None = None, engine: QueryService | None = None) -> Flask:
     """Build the app. Without ``engine``, the one the settings choose (``query_service``)."""
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     for feature in features:
         app.register_blueprint(feature.bp)
     limits.init_app(app, settings)  # per-client rate limits on /sparql, /q, /api, /reconcile
+    bundle = Path(app.static_folder or "") / EDITOR_BUNDLE
+    app.jinja_env.globals["editor_script"] = EDITOR_BUNDLE if bundle.is_file() else None
     return app
 
 

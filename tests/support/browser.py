@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from selenium import webdriver
@@ -67,3 +68,61 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
             yield driver
         finally:
             driver.quit()
+
+
+# --- what a page does in the browser --------------------------------------------------------
+
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = (1366, 900)
+PHONE = (390, 844)
+_WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+def watch_csp(driver: webdriver.Chrome) -> None:
+    """Record every Content-Security-Policy violation of every page loaded from now on (the
+    listener is installed before any script of the page runs)."""
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH_CSP})
+
+
+def csp_violations(driver: webdriver.Chrome) -> list[str]:
+    """The violations of the current page, and any the browser logged (also of earlier pages)."""
+    seen = driver.execute_script("return window.__cspViolations || []")
+    logged = [
+        entry["message"]
+        for entry in driver.get_log("browser")  # type: ignore[no-untyped-call]
+        if "Content Security Policy" in entry.get("message", "")
+    ]
+    return [*seen, *logged]
+
+
+def viewport(driver: webdriver.Chrome, size: tuple[int, int]) -> None:
+    """Emulate a screen of ``size`` CSS pixels (a phone when narrow: touch, mobile viewport)."""
+    width, height = size
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+
+
+def axe_violations(
+    driver: webdriver.Chrome, impacts: tuple[str, ...] = ("serious", "critical")
+) -> list[dict[str, Any]]:
+    """axe-core's violations of ``impacts`` on the current page (axe from frontend/node_modules,
+    put there by ``make frontend``; run through WebDriver, so the page's CSP does not apply)."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make frontend` (npm ci in frontend/)")
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then("
+        "  (r) => done(r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,"
+        "    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' '))}))),"
+        "  (e) => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));"
+    )
+    return [violation for violation in result or [] if violation["impact"] in impacts]

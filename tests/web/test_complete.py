@@ -108,6 +108,8 @@ def test_bad_input_is_400_in_the_interface_language(
     assert english in body["message"]
     indonesian = client.get("/api/complete?" + query, headers={"Accept-Language": "id"})
     assert indonesian.get_json()["message"] != body["message"]
-    assert "Parameter" in indonesian.get_json()["message"] or "UTF-8" in body["message"] or (
-        "bukan parameter" in indonesian.get_json()["message"]
+    assert (
+        "Parameter" in indonesian.get_json()["message"]
+        or "UTF-8" in body["message"]
+        or ("bukan parameter" in indonesian.get_json()["message"])
     )
