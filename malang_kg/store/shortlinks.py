@@ -172,6 +172,22 @@ class ShortLinks:
         row = self._db().execute("SELECT query FROM links WHERE id = ?", (link_id,)).fetchone()
         return None if row is None else bytes(row[0]).decode("utf-8")
 
+    def find(self, query: str) -> str | None:
+        """The id ``query`` is stored under, or None if it has no short link yet (nothing is
+        written, and a store never written to stays without a file)."""
+        text = query.encode("utf-8")
+        if not query.strip() or len(text) > self.max_bytes or not self.path.is_file():
+            return None
+        full = digest_id(text)
+        db = self._db()
+        for length in range(ID_LENGTH, FULL_LENGTH + 1):
+            row = db.execute("SELECT query FROM links WHERE id = ?", (full[:length],)).fetchone()
+            if row is None:
+                return None
+            if bytes(row[0]) == text:
+                return full[:length]
+        return None  # pragma: no cover (a SHA-256 collision)
+
     def count(self) -> int:
         (count,) = self._db().execute("SELECT COUNT(*) FROM links").fetchone()
         return int(count)

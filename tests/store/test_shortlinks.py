@@ -195,3 +195,13 @@ def test_a_forked_process_opens_its_own_connection(tmp_path: Path) -> None:
     assert child.exitcode == 0
     assert store.get(store.add(TEXTS[1])) == TEXTS[1]
     assert store.count() == 2
+
+
+def test_find_reads_without_writing(tmp_path: Path) -> None:
+    links = ShortLinks(tmp_path / "links.sqlite")
+    assert links.find("ASK {}") is None
+    assert not (tmp_path / "links.sqlite").exists()
+    link_id = links.add("ASK {}")
+    assert links.find("ASK {}") == link_id
+    assert links.find("ASK { }") is None
+    assert links.count() == 1

@@ -59,6 +59,17 @@ def shortlinks() -> ShortLinks:
     return found
 
 
+def existing_link(query: str) -> str | None:
+    """The path of the short link of ``query`` (``/q/<id>``) if one was made, else None; a
+    store that cannot be read just now counts as none (the page then offers to make one)."""
+    try:
+        link_id = shortlinks().find(query)
+    except sqlite3.Error:
+        current_app.logger.exception("short link store failed on find")
+        return None
+    return None if link_id is None else local_path("q", link_id)
+
+
 def _lang_suffix(separator: str) -> str:
     lang = explicit_language()  # "id" or "en" only, so safe in a URL as it is
     return f"{separator}lang={lang}" if lang else ""
