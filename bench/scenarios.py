@@ -57,6 +57,12 @@ def scenarios() -> list[Scenario]:
             accept="text/html",
         ),
         Scenario(
+            "complete",
+            "editor completion /api/complete?q=sam",
+            path="/api/complete?q=sam&limit=10",
+            accept="application/json",
+        ),
+        Scenario(
             "api",
             "named-query API /api/queries/awards.json",
             path="/api/queries/awards.json",
