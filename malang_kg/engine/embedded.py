@@ -21,7 +21,7 @@ from malang_kg.engine import (
 )
 from malang_kg.engine.bindings import bind_values
 from malang_kg.engine.bounded import WORK_BUDGET, within_budget
-from malang_kg.engine.errors import QueryError, syntax_error
+from malang_kg.engine.errors import QueryError, dataset_prefixes, syntax_error
 from malang_kg.engine.job import Job
 from malang_kg.engine.oxterms import collect_rows, collect_triples, tsv_lines
 from malang_kg.engine.workers import QueryPool
@@ -54,10 +54,11 @@ def answer(store: ox.Store, job: Job) -> QueryResult:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     else:
         options["use_default_graph_as_union"] = job.union_default_graph
+    text = bind_values(job.text, job.bindings)
     try:
-        result = store.query(bind_values(job.text, job.bindings), **options)  # type: ignore[arg-type]
+        result = store.query(text, **options)  # type: ignore[arg-type]
     except SyntaxError as error:
-        raise syntax_error(error) from None
+        raise syntax_error(error, text, dataset_prefixes(job.base_iri)) from None
     except (ValueError, RuntimeError) as error:
         raise QueryError(f"the query cannot be run: {str(error)[:300]}") from None
     if isinstance(result, ox.QueryBoolean):

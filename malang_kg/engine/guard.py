@@ -43,7 +43,9 @@ def decode_escapes(text: str) -> str:
         code = int(match.group(1) or match.group(2), 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             raise QueryRejected(
-                f"the escape {match.group(0)} is not a valid character", reason="encoding"
+                f"the escape {match.group(0)} is not a valid character",
+                reason="encoding",
+                subject=match.group(0),
             )
         return chr(code)
 
@@ -59,6 +61,7 @@ def _nesting(found: list[Token], limit: int) -> None:
                 raise QueryRejected(
                     f"the query is nested more than {limit} levels deep; simplify it",
                     reason="nesting",
+                    limit=limit,
                 )
         elif token.kind == "close":
             depth -= 1
@@ -70,7 +73,9 @@ def _expand(token: Token, prefixes: dict[str, str], base: str) -> str:
         return iri if _ABSOLUTE.match(iri) or not base else base + iri
     prefix, _, local = token.text.partition(":")
     if prefix not in prefixes:
-        raise QuerySyntaxError(f"the prefix {prefix}: is not declared")
+        raise QuerySyntaxError(
+            f"the prefix {prefix}: is not declared", prefix=prefix, token=token.text
+        )
     return prefixes[prefix] + local
 
 
@@ -88,12 +93,13 @@ def _refuse(word: str) -> None:
             f"{word} is an update operation; this endpoint is read-only and answers queries "
             "(SELECT, ASK, CONSTRUCT, DESCRIBE) only",
             reason="update",
+            subject=word,
         )
 
 
 def check(text: str, max_bytes: int, max_nesting: int, base_iri: str | None = None) -> Prepared:
     if len(text.encode("utf-8", errors="surrogatepass")) > max_bytes:
-        raise QueryTooLarge(f"the query is longer than {max_bytes} bytes")
+        raise QueryTooLarge(f"the query is longer than {max_bytes} bytes", limit=max_bytes)
     decoded = decode_escapes(text)
     found = tokenize(decoded)
     _nesting(found, max_nesting)

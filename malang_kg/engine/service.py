@@ -83,6 +83,8 @@ class QueryService:
                 f"{where} <{unknown[0]}> is not a graph of this dataset (nothing is ever fetched); "
                 f"its graphs are: {', '.join(f'<{g}>' for g in self.graphs)}",
                 reason="unknown-graph",
+                subject=unknown[0],
+                choices=self.graphs,
             )
 
     def check(self, request: QueryRequest) -> Prepared:
@@ -136,7 +138,9 @@ class QueryService:
         if not self.large.acquire(timeout):
             raise QueryTimeout(
                 f"the server is computing {self.settings.large_answers} large answers already "
-                f"and none was done within the {timeout:g} s a query may take; try again"
+                f"and none was done within the {timeout:g} s a query may take; try again",
+                limit_seconds=timeout,
+                queued=True,
             )
         try:
             return self.backend.run(job, max(0.1, timeout - (time.monotonic() - started)))

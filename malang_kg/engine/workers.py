@@ -85,14 +85,14 @@ def _serve(
         except QueryError as error:
             reply = ("error", error)
         except MemoryError:
-            reply = ("error", QueryResourceExceeded(_memory_message(memory_bytes)))
+            reply = ("error", _out_of_memory(memory_bytes))
         except Exception:
             sys.stderr.write(f"query process {os.getpid()}: {traceback.format_exc()}\n")
             reply = ("error", QueryError("the query could not be evaluated"))
         try:
             connection.send(reply)
         except MemoryError:
-            connection.send(("error", QueryResourceExceeded(_memory_message(memory_bytes))))
+            connection.send(("error", _out_of_memory(memory_bytes)))
 
 
 class _Gone(Exception):
@@ -115,8 +115,11 @@ def _wait(connection: Connection, timeout: float, gone: Callable[[], bool] | Non
             raise _Gone
 
 
-def _memory_message(memory_bytes: int) -> str:
-    return f"the query needed more than the {memory_bytes // 2**20} MiB a query may use"
+def _out_of_memory(memory_bytes: int) -> QueryResourceExceeded:
+    mib = memory_bytes // 2**20
+    return QueryResourceExceeded(
+        f"the query needed more than the {mib} MiB a query may use", memory_mib=mib
+    )
 
 
 class QueryProcess:
@@ -182,7 +185,8 @@ class QueryProcess:
                     self._kill()
                     raise QueryTimeout(
                         f"the query timed out: it ran longer than the {timeout:g} s a query may "
-                        "run and was stopped; make it more selective or add a LIMIT"
+                        "run and was stopped; make it more selective or add a LIMIT",
+                        limit_seconds=timeout,
                     )
                 status, payload = connection.recv()
             except _Gone:
@@ -191,7 +195,8 @@ class QueryProcess:
                 self._kill()
                 raise QueryResourceExceeded(
                     f"the query's process stopped: it probably needed more than the "
-                    f"{self._memory_bytes // 2**20} MiB a query may use"
+                    f"{self._memory_bytes // 2**20} MiB a query may use",
+                    memory_mib=self._memory_bytes // 2**20,
                 ) from None
         if status == "error":
             raise payload

@@ -182,7 +182,7 @@ def test_the_time_limit_holds_on_our_side(fake: tuple[FakeEngine, str], behaviou
     started = time.monotonic()
     response = ask(client_for(url, QUERY_TIMEOUT="1"))
     assert response.status_code == 503
-    assert "timed out" in response.get_json()["message"]
+    assert "batas waktu" in response.get_json()["message"]  # no Accept-Language: Indonesian
     assert time.monotonic() - started < 2.5
 
 
@@ -217,7 +217,7 @@ def test_refused_queries_never_reach_the_engine(fake: tuple[FakeEngine, str]) ->
     ):
         response = ask(client, query)
         assert response.status_code == 400, query
-    assert "line 1" in response.get_json()["message"]
+    assert "baris 1" in response.get_json()["message"]  # no Accept-Language: Indonesian
     assert engine.queries == []
 
 

@@ -73,7 +73,7 @@ def test_forms(engine: QueryService) -> None:
 
 
 def test_syntax_errors_say_where(engine: QueryService) -> None:
-    with pytest.raises(QuerySyntaxError, match=r"syntax error at line 2, column \d+"):
+    with pytest.raises(QuerySyntaxError, match=r"line 2, column \d+"):
         engine.execute(QueryRequest("SELECT * WHERE {\n ?s ?p ?o ?x }"))
 
 

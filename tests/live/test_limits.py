@@ -38,8 +38,10 @@ from tests.support.sparql import DIRECT, FORM, PING, assert_alive, send
 
 pytestmark = pytest.mark.timeout(240)
 
-TIMED_OUT = re.compile(r"tim(e|ed)[\s-]*out|time limit|took longer than", re.IGNORECASE)
-POSITION = re.compile(r"line\s*:?\s*\d+.*col(umn)?\s*:?\s*\d+|\b\d+:\d+\b", re.IGNORECASE)
+TIMED_OUT = re.compile(r"tim(e|ed)[\s-]*out|time limit|took longer than|batas waktu", re.IGNORECASE)
+POSITION = re.compile(
+    r"(line|baris)\s*:?\s*\d+.*(col(umn)?|kolom)\s*:?\s*\d+|\b\d+:\d+\b", re.IGNORECASE
+)
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 GONE_WAIT = 15.0  # seconds the processes of a killed worker or a stopped server may take to end
 

@@ -79,7 +79,8 @@ def test_dataset_parameters_in_url_and_form(client: FlaskClient, engine: QuerySe
 
 
 def test_unknown_graph_is_refused(client: FlaskClient) -> None:
-    response = get(client, ASK, **{"default-graph-uri": "http://example.org/elsewhere"})
+    graph = {"default-graph-uri": "http://example.org/elsewhere", "lang": "en"}
+    response = get(client, ASK, **graph)
     assert response.status_code == 400
     assert "not a graph of this dataset" in response.get_data(as_text=True)
 

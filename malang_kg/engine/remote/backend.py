@@ -30,6 +30,7 @@ from malang_kg.engine.errors import (
     QueryError,
     QueryResourceExceeded,
     QueryTimeout,
+    dataset_prefixes,
     syntax_error,
 )
 from malang_kg.engine.job import Job
@@ -116,7 +117,7 @@ def check_syntax(request: tuple[str, str | None]) -> None:
     try:
         _EMPTY[0].query(text, base_iri=base_iri, use_default_graph_as_union=True)
     except SyntaxError as error:
-        raise syntax_error(error) from None
+        raise syntax_error(error, text, dataset_prefixes(base_iri)) from None
     except (ValueError, RuntimeError):
         pass  # it parsed; whether it runs is the engine's to say
 
@@ -310,7 +311,8 @@ class RemoteBackend:
 def _timed_out(timeout: float) -> QueryTimeout:
     return QueryTimeout(
         f"the query timed out: it ran longer than the {timeout:g} s a query may run and was "
-        "abandoned; make it more selective or add a LIMIT"
+        "abandoned; make it more selective or add a LIMIT",
+        limit_seconds=timeout,
     )
 
 

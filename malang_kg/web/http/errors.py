@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
@@ -11,6 +12,9 @@ from malang_kg.engine.errors import QueryError, Reason
 from malang_kg.formats import media as fmt
 from malang_kg.formats.media import MediaType
 from malang_kg.formats.negotiation import Offer, negotiate, parse_accept
+from malang_kg.iris import PREFIXES, Layout
+from malang_kg.web.i18n import choose_language, vary_language
+from malang_kg.web.i18n.queries import explain
 from malang_kg.web.observe import queries as observe
 
 _REASON_OF_STATUS: dict[int, Reason] = {
@@ -50,8 +54,14 @@ def _error_format(plain_text: bool) -> MediaType:
 
 
 def message_response(
-    status: int, title: str, message: str, plain_text: bool = False
+    status: int,
+    title: str,
+    message: str,
+    plain_text: bool = False,
+    fields: Mapping[str, str | int] | None = None,
 ) -> Response | tuple[str, int]:
+    """``message`` in the client's format; ``fields`` are added to a JSON body (where a syntax
+    error is, the line that fixes it)."""
     media = _error_format(plain_text)
     if media is fmt.HTML:
         return render_template(
@@ -59,7 +69,7 @@ def message_response(
         ), status
     if media is fmt.PLAIN:
         return Response(f"{status} {title}\n\n{message}\n", status=status, mimetype="text/plain")
-    response = jsonify({"error": title, "status": status, "message": message})
+    response = jsonify({"error": title, "status": status, "message": message, **(fields or {})})
     response.status_code = status
     return response
 
@@ -76,11 +86,33 @@ def _respond(error: HTTPException) -> Response:
     return response
 
 
-def _query_error(error: QueryError) -> Response | tuple[str, int]:
+def _prefixes() -> Mapping[str, str]:
+    layout = current_app.config.get("MALANG_KG_LAYOUT")
+    return layout.prefixes if isinstance(layout, Layout) else PREFIXES
+
+
+def _query_error(error: QueryError) -> Response:
     """A refused query: HTML for browsers, JSON for API clients, plain text for the rest (a
-    client asking for CSV or Turtle). The message is written for the client already."""
+    client asking for CSV or Turtle), explained in the interface language (``i18n/queries.py``),
+    with where a syntax error is. A protocol error's message is the web layer's own, as it is."""
     observe.refused(error)  # counted, unless the query service counted it already
-    return message_response(error.status, error.title, error.message, plain_text=True)
+    if isinstance(error, ProtocolError):
+        return current_app.make_response(
+            message_response(error.status, error.title, error.message, plain_text=True)
+        )
+    explanation = explain(error, choose_language(), _prefixes())
+    response = current_app.make_response(
+        message_response(
+            error.status,
+            error.title,
+            explanation.message,
+            plain_text=True,
+            fields=explanation.fields(),
+        )
+    )
+    for header in vary_language():
+        response.vary.add(header)
+    return response
 
 
 DRAIN_LIMIT = 16 * 2**20
