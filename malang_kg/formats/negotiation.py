@@ -8,6 +8,10 @@ route offers it. Media type parameters other than q (``; charset=utf-8``) do not
 may carry another name for a media type (``("application/json", JSON_LD)``). A short name given
 in the request (``format=``, a file suffix) wins over ``Accept``; that is the route's to read.
 ``negotiate`` returns None when the client accepts nothing offered: the route answers 406.
+
+One leniency, as Jena Fuseki has it: a graph (CONSTRUCT, DESCRIBE) asked for with only result-set
+types in ``Accept`` (rdflib's ``SPARQLStore`` asks so for every query form) is answered in the
+graph default, Turtle; 406 stays for types we cannot produce at all.
 """
 
 from __future__ import annotations
@@ -18,7 +22,15 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from malang_kg.engine.tokens import QueryForm
-from malang_kg.formats.media import Answer, MediaType, by_format, supported
+from malang_kg.formats.media import (
+    GRAPH_TYPES,
+    RESULT_TYPES,
+    TURTLE,
+    Answer,
+    MediaType,
+    by_format,
+    supported,
+)
 
 Offer = MediaType | tuple[str, MediaType]  # a media type, or another name for one
 
@@ -40,13 +52,30 @@ def negotiate(offered: Sequence[Offer], accept: str | None) -> MediaType | None:
 
 
 def choose(
-    answer: Answer | QueryForm, accept: str | None, format_param: str | None = None
+    answer: Answer | QueryForm,
+    accept: str | None,
+    format_param: str | None = None,
+    lenient: bool = True,
 ) -> MediaType | None:
     """How to answer with a result set or a graph (or a query of that form): ``format=`` if
-    given, else by ``Accept`` among ``supported(answer)``."""
+    given, else by ``Accept`` among ``supported(answer)``; a graph asked for as a result set
+    is Turtle unless not ``lenient`` (a request that is no query at all)."""
     if format_param is not None and format_param.strip():
         return by_format(answer, format_param)
-    return negotiate(supported(answer), accept)
+    offered = supported(answer)
+    chosen = negotiate(offered, accept)
+    if chosen is None and lenient and offered is GRAPH_TYPES and _only_result_sets(accept):
+        return TURTLE
+    return chosen
+
+
+_RESULT_SET_MIMES = frozenset(media.mime for media in RESULT_TYPES if not media.is_html)
+
+
+def _only_result_sets(accept: str | None) -> bool:
+    """Whether every type ``Accept`` takes (q > 0) is a result-set type (SPARQL JSON, XML...)."""
+    taken = [name for name, quality in parse_accept(accept) if quality > 0]
+    return bool(taken) and all(name in _RESULT_SET_MIMES for name in taken)
 
 
 def wants_html(accept: str | None, format_param: str | None = None) -> bool:

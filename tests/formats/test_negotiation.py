@@ -63,7 +63,13 @@ MATRIX: list[tuple[Form, str | None, str | None, str | None]] = [
     # nothing acceptable: None, the caller answers 406
     ("select", "image/png", None, None),
     ("select", "text/turtle", None, None),
-    ("construct", "application/sparql-results+json", None, None),
+    ("construct", "image/png", None, None),
+    ("describe", "application/sparql-results+json;q=0", None, None),
+    # a graph asked for with result-set types only (rdflib's SPARQLStore): Turtle, as Fuseki
+    ("construct", "application/sparql-results+json", None, "text/turtle"),
+    ("describe", "application/sparql-results+xml", None, "text/turtle"),
+    ("construct", "application/sparql-results+json, application/json;q=0.5", None, "text/turtle"),
+    ("construct", "text/csv, image/png", None, None),  # something else named: no leniency
     ("ask", "text/csv;q=0", None, None),
     # format= wins over Accept; short names and media types
     ("select", BROWSER, "json", "application/sparql-results+json"),

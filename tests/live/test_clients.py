@@ -85,3 +85,33 @@ def test_rdflib_sparqlstore_ask(live_server: LiveServer) -> None:
     graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live_server.sparql))
     result = graph.query(f"ASK {{ <{SAMAAN}> a <{MK}Kelurahan> }}")
     assert result.askAnswer is True
+
+
+@pytest.mark.parametrize("return_format", ["xml", "json"])
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+def test_rdflib_sparqlstore_graphs_in_every_return_format(
+    live_server: LiveServer, return_format: str, form: str
+) -> None:
+    """Asked with result-set types only (``json``: ``application/sparql-results+json``), a
+    graph is answered in Turtle, as Fuseki does, and rdflib reads it."""
+    store = SPARQLStore(query_endpoint=live_server.sparql, returnFormat=return_format)
+    query = (
+        f"CONSTRUCT {{ <{SAMAAN}> a <{MK}Kelurahan> }} WHERE {{ <{SAMAAN}> a <{MK}Kelurahan> }}"
+        if form == "CONSTRUCT"
+        else f"DESCRIBE <{SAMAAN}>"
+    )
+    result = rdflib.Graph(store=store).query(query)
+    assert result.graph is not None
+    assert (rdflib.URIRef(SAMAAN), RDF.type, rdflib.URIRef(MK + "Kelurahan")) in result.graph
+
+
+@pytest.mark.parametrize("return_format", ["xml", "json", "csv", "tsv"])
+def test_rdflib_sparqlstore_select_and_ask_in_every_return_format(
+    live_server: LiveServer, return_format: str
+) -> None:
+    store = SPARQLStore(query_endpoint=live_server.sparql, returnFormat=return_format)
+    graph = rdflib.Graph(store=store)
+    rows = list(graph.query(f"SELECT ?k WHERE {{ ?k a <{MK}Kelurahan> }}"))
+    assert len(rows) == 57
+    if return_format in ("xml", "json"):  # rdflib reads ASK answers in these two only
+        assert graph.query(f"ASK {{ <{SAMAAN}> a <{MK}Kelurahan> }}").askAnswer is True
