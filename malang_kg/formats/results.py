@@ -15,7 +15,8 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -44,19 +45,28 @@ class SerializationError(ValueError):
     the message says so in words for the client."""
 
 
-def serialize(result: QueryResult, media: fmt.MediaType) -> bytes:
-    """The bytes of ``result`` in ``media`` (never HTML: the web layer renders that)."""
+def serialize(
+    result: QueryResult,
+    media: fmt.MediaType,
+    max_rows: int | None = None,
+    prefixes: Mapping[str, str] | None = None,
+) -> bytes:
+    """The bytes of ``result`` in ``media`` (never HTML: the web layer renders that). A result
+    cut at the row limit ``max_rows`` says so in the JSON formats' ``head``; graphs are written
+    with ``prefixes`` (default: the canonical layout's)."""
     if isinstance(result, GraphResult):
-        return serialize_graph(result.triples, media)
+        return serialize_graph(result.triples, media, prefixes)
     mime = media.mime
+    cut = max_rows if isinstance(result, SelectResult | TsvResult) and result.truncated else None
     if isinstance(result, TsvResult):  # written by the engine: passed on, or converted in Rust
         if mime == fmt.TSV.mime:
             return result.tsv
         if mime in (fmt.SPARQL_JSON.mime, fmt.JSON.mime):
-            return parse_tsv(result).serialize(format=ox.QueryResultsFormat.JSON) or b""
+            data = parse_tsv(result).serialize(format=ox.QueryResultsFormat.JSON) or b""
+            return data if cut is None else mark_truncated(data, cut)
         result = select_from_tsv(result)
     if mime in (fmt.SPARQL_JSON.mime, fmt.JSON.mime):
-        return to_json(result)
+        return to_json(result, cut)
     if mime in (fmt.SPARQL_XML.mime, fmt.XML.mime):
         return to_xml(result)
     if mime == fmt.CSV.mime:
@@ -134,14 +144,56 @@ def json_term(term: Term) -> dict[str, Any]:
     return value
 
 
-def to_json(result: SelectResult | AskResult) -> bytes:
+def _truncation(max_rows: int | None) -> dict[str, Any]:
+    """What a cut answer adds to the JSON ``head`` (nothing for a whole one)."""
+    return {} if max_rows is None else {"truncated": True, "maxRows": max_rows}
+
+
+def to_json(result: SelectResult | AskResult, truncated_at: int | None = None) -> bytes:
+    """SPARQL JSON; ``truncated_at``: the row limit that cut the answer, said in ``head``."""
     document: dict[str, Any]
     if isinstance(result, AskResult):
         document = {"head": {}, "boolean": result.value}
     else:
         bindings = [{name: json_term(term) for name, term in row.items()} for row in result.rows]
-        document = {"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}}
+        head = {"vars": list(result.columns), **_truncation(truncated_at)}
+        document = {"head": head, "results": {"bindings": bindings}}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_HEAD = b'{"head":{'
+
+
+def mark_truncated(data: bytes, max_rows: int) -> bytes:
+    """SPARQL JSON written by pyoxigraph, with ``"truncated": true, "maxRows": N`` added to its
+    ``head`` (in place when it starts as pyoxigraph writes it, else by parsing it)."""
+    fields = json.dumps(_truncation(max_rows), separators=(",", ":")).encode()[1:-1]
+    if data.startswith(_HEAD):
+        rest = data[len(_HEAD) :]
+        return _HEAD + fields + (b"" if rest.startswith(b"}") else b",") + rest
+    document = json.loads(data)
+    document.setdefault("head", {}).update(_truncation(max_rows))
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# --- Column order ---------------------------------------------------------------------------------
+
+
+def reorder(result: QueryResult, columns: Sequence[str]) -> QueryResult:
+    """``result`` with its columns in the order ``columns`` (the same names, reordered); any other
+    result as it is."""
+    if not isinstance(result, SelectResult | TsvResult) or list(columns) == result.columns:
+        return result
+    if sorted(columns) != sorted(result.columns):
+        return result
+    if isinstance(result, SelectResult):
+        return replace(result, columns=list(columns))
+    where = [result.columns.index(name) for name in columns]
+    lines = []
+    for line in result.tsv.split(b"\n"):
+        fields = line.split(b"\t")  # TSV escapes tabs inside values: every tab parts fields
+        lines.append(b"\t".join(fields[i] for i in where) if len(fields) == len(where) else line)
+    return replace(result, columns=list(columns), tsv=b"\n".join(lines))
 
 
 # --- SPARQL XML ----------------------------------------------------------------------------------
@@ -322,14 +374,19 @@ def to_ox_triples(triples: Iterable[tuple[Term, Term, Term]]) -> list[ox.Triple]
     return out
 
 
-def serialize_graph(triples: Iterable[tuple[Term, Term, Term]], media: fmt.MediaType) -> bytes:
-    """The triples in an RDF format; Turtle, TriG and RDF/XML with the project's prefixes."""
+def serialize_graph(
+    triples: Iterable[tuple[Term, Term, Term]],
+    media: fmt.MediaType,
+    prefixes: Mapping[str, str] | None = None,
+) -> bytes:
+    """The triples in an RDF format; Turtle, TriG and RDF/XML with the project's prefixes
+    (``prefixes``, default the canonical layout's)."""
     rdf_format = _RDF_FORMATS.get(media.mime)
     if rdf_format is None:
         raise SerializationError(f"a graph cannot be written as {media.mime}")
-    prefixes = PREFIXES if rdf_format in _PREFIXED else None
+    declared = dict(PREFIXES if prefixes is None else prefixes) if rdf_format in _PREFIXED else None
     try:
-        data = ox.serialize(to_ox_triples(triples), format=rdf_format, prefixes=prefixes)
+        data = ox.serialize(to_ox_triples(triples), format=rdf_format, prefixes=declared)
     except OSError as error:  # e.g. "JSON-LD does not support RDF 1.2 yet"
         raise SerializationError(
             f"this graph cannot be written as {media.label} (it holds triple terms, which "

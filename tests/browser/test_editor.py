@@ -23,7 +23,7 @@ from tests.support.browser import (
     viewport,
     watch_csp,
 )
-from tests.support.live import LiveServer, artifacts_dir
+from tests.support.live import LiveServer, artifacts_dir, named_query
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -163,3 +163,88 @@ def test_no_serious_accessibility_violation(
         assert page.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
         shot(page, f"axe-{lang}-{size}-{'result' if 'query=' in url else 'empty'}")
         assert axe_violations(page) == [], url
+
+
+def awards_text() -> str:
+    lines = named_query("awards").splitlines()
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("#")):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_awards_example_reads_as_values(
+    page: webdriver.Chrome, live_server: LiveServer, size: str
+) -> None:
+    """7 rows; no header or cell breaks inside a word; no ``^^xsd:``, no full IRI."""
+    viewport(page, SIZES[size])
+    open_editor(page, f"{live_server.sparql}?lang=id&query={quote(awards_text())}")
+    rows = page.find_elements(By.CSS_SELECTOR, ROWS)
+    assert len(rows) == 7
+    shown = page.find_element(By.ID, "result").text
+    assert "^^xsd:" not in shown and "https://w3id.org/" not in shown
+    broken = page.execute_script(
+        # a word is broken when an element holding one word is taller than one line of it
+        "const out = [];"
+        "for (const cell of document.querySelectorAll('#results th, #results td')) {"
+        "  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);"
+        "  for (let node = walker.nextNode(); node; node = walker.nextNode()) {"
+        "    for (const match of node.textContent.matchAll(/\\S+/g)) {"
+        "      const range = document.createRange();"
+        "      range.setStart(node, match.index);"
+        "      range.setEnd(node, match.index + match[0].length);"
+        "      if (range.getClientRects().length > 1) out.push(match[0]);"
+        "    }"
+        "  }"
+        "}"
+        "return out;"
+    )
+    assert broken == []
+    page.execute_script("document.getElementById('result').scrollIntoView()")
+    shot(page, f"awards-{size}")
+
+
+def test_a_long_answer_is_paged(page: webdriver.Chrome, live_server: LiveServer) -> None:
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3000"
+    open_editor(page, f"{live_server.sparql}?lang=en&query={quote(query)}")
+    assert len(page.find_elements(By.CSS_SELECTOR, ROWS)) == 100
+    assert "of 3,000" in page.find_element(By.ID, "summary").text
+    page.find_element(By.CSS_SELECTOR, "nav.pages a[rel=next]").click()
+    WebDriverWait(page, 30).until(lambda d: "page=2" in d.current_url)
+    assert "101\u2013200" in page.find_element(By.ID, "summary").text
+    assert len(page.find_elements(By.CSS_SELECTOR, ROWS)) == 100
+    shot(page, "paged")
+
+
+@pytest.mark.parametrize(("lang", "says"), [("id", "belum dideklarasikan"), ("en", "not declared")])
+def test_an_undeclared_prefix_is_explained_and_fixed(
+    page: webdriver.Chrome, live_server: LiveServer, lang: str, says: str
+) -> None:
+    query = "SELECT ?c WHERE { ?c a skos:Concept } LIMIT 3"
+    open_editor(page, f"{live_server.sparql}?lang={lang}&query={quote(query)}")
+    error = page.find_element(By.ID, "error")
+    assert says in error.text and "skos" in error.text
+    assert "expected one of" not in error.text
+    marked = page.execute_script(
+        "return document.getElementById('editor').shadowRoot"
+        ".querySelectorAll('.cm-lintRange-error').length"
+    )
+    assert marked == 1
+    shot(page, f"prefix-error-{lang}")
+    page.find_element(By.ID, "prefix-fix").click()
+    assert text(page).startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+    page.find_element(By.CSS_SELECTOR, "#query-form button[type=submit]").click()
+    WebDriverWait(page, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ROWS))
+    assert len(page.find_elements(By.CSS_SELECTOR, ROWS)) == 3
+
+
+def test_a_short_link_round_trips(page: webdriver.Chrome, live_server: LiveServer) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # short link test"
+    open_editor(page, f"{live_server.sparql}?lang=en&query={quote(query)}")
+    page.find_element(By.CSS_SELECTOR, "#make-short-link button").click()
+    WebDriverWait(page, 30).until(lambda d: d.find_elements(By.ID, "short-link"))
+    link = page.find_element(By.ID, "short-link").get_attribute("value") or ""
+    assert link.startswith(live_server.url + "/q/"), link
+    open_editor(page, link)
+    assert text(page) == query
+    assert page.find_elements(By.CSS_SELECTOR, ROWS)

@@ -7,16 +7,19 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
 
-from malang_kg.engine import AskResult, GraphResult, SelectResult, Term
+from malang_kg.engine import AskResult, GraphResult, SelectResult, Term, TsvResult
 from malang_kg.formats import media as fmt
 from malang_kg.formats.results import (
     SerializationError,
     from_ox,
+    mark_truncated,
     nt_term,
+    reorder,
     serialize,
     to_csv,
     to_json,
@@ -240,3 +243,49 @@ def test_dispatch_by_media_type() -> None:
         serialize(SELECT, fmt.TURTLE)
     with pytest.raises(SerializationError):
         serialize(GRAPH, fmt.CSV)
+
+
+# --- a cut answer, and the order of columns -------------------------------------------------------
+
+CUT = SelectResult(["a", "b"], [{"a": Term.uri(EX + "x"), "b": Term.literal("1")}], truncated=True)
+CUT_TSV = TsvResult(["a", "b"], f'?a\t?b\n<{EX}x>\t"1"\n'.encode(), truncated=True)
+
+
+@pytest.mark.parametrize("result", [CUT, CUT_TSV], ids=["rows", "tsv"])
+@pytest.mark.parametrize("media", [fmt.SPARQL_JSON, fmt.JSON])
+def test_a_cut_answer_says_so_in_the_json_head(
+    result: SelectResult | TsvResult, media: fmt.MediaType
+) -> None:
+    data = serialize(result, media, max_rows=1)
+    document = json.loads(data)
+    assert document["head"] == {"vars": ["a", "b"], "truncated": True, "maxRows": 1}
+    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions) and len(list(parsed)) == 1
+    whole = json.loads(serialize(replace(result, truncated=False), media, max_rows=1))
+    assert whole["head"] == {"vars": ["a", "b"]}
+
+
+@pytest.mark.parametrize("media", [fmt.CSV, fmt.TSV, fmt.SPARQL_XML])
+def test_other_result_formats_keep_their_standard_body(media: fmt.MediaType) -> None:
+    assert serialize(CUT, media, max_rows=1) == serialize(replace(CUT, truncated=False), media)
+
+
+def test_mark_truncated_in_place_or_by_parsing() -> None:
+    written = b'{"head":{"vars":["a"]},"results":{"bindings":[]}}'
+    marked = json.loads(mark_truncated(written, 7))
+    assert marked["head"] == {"truncated": True, "maxRows": 7, "vars": ["a"]}
+    spaced = b'{ "head": { "vars": ["a"] }, "results": { "bindings": [] } }'
+    assert json.loads(mark_truncated(spaced, 7))["head"]["maxRows"] == 7
+    empty = json.loads(mark_truncated(b'{"head":{},"boolean":true}', 7))
+    assert empty == {"head": {"truncated": True, "maxRows": 7}, "boolean": True}
+
+
+def test_reorder_moves_columns_and_their_values() -> None:
+    moved = reorder(CUT, ["b", "a"])
+    assert isinstance(moved, SelectResult) and moved.columns == ["b", "a"]
+    assert to_csv(moved).decode().splitlines() == ["b,a", f"1,{EX}x"]
+    tsv = reorder(CUT_TSV, ["b", "a"])
+    assert isinstance(tsv, TsvResult) and tsv.truncated
+    assert tsv.tsv.decode().splitlines() == ["?b\t?a", f'"1"\t<{EX}x>']
+    assert reorder(CUT, ["a", "c"]) is CUT  # not the same columns: unchanged
+    assert reorder(AskResult(True), ["a"]) == AskResult(True)

@@ -58,19 +58,24 @@ def count_rows(response: TestResponse) -> int:
     return parse_rows(response).rows
 
 
-def test_page_for_browsers_lists_examples(client: FlaskClient, app: Flask) -> None:
-    response = client.get("/sparql", headers={"Accept": BROWSER})
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_page_for_browsers_lists_examples(client: FlaskClient, app: Flask, lang: str) -> None:
+    response = client.get("/sparql", query_string={"lang": lang}, headers={"Accept": BROWSER})
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert '<textarea id="query" name="query"' in page and 'action="/sparql"' in page
+    other = "en" if lang == "id" else "id"
     for query in app.config["MALANG_KG_QUERIES"].values():
-        assert query.title["en"] in page and query.title["id"] in page
-    assert "Penghargaan" in page and "<script" not in page
+        assert f">{query.title[lang]}</a>" in page  # in the page's language only
+        if query.title[other] != query.title[lang]:
+            assert f">{query.title[other]}</a>" not in page
+    # Scripts only from files of our own (the editor), never inline.
+    assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page))
 
 
 def test_awards_example_renders_seven_rows(client: FlaskClient) -> None:
     page = client.get("/sparql", headers={"Accept": BROWSER}).get_data(as_text=True)
-    link = re.search(r'<a href="(/sparql\?query=[^"]+)">Awards</a>', page)
+    link = re.search(r'<a href="(/sparql\?query=[^"]+)">Penghargaan</a>', page)
     assert link is not None
     href = link.group(1).replace("&amp;", "&")
     assert len(href) < 4000  # fits gunicorn's request-line limit
@@ -78,7 +83,7 @@ def test_awards_example_renders_seven_rows(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert count_rows(response) == 7
     html = response.get_data(as_text=True)
-    assert '<span id="row-count">7</span>' in html and " ms." in html
+    assert '<span id="row-count" data-count="7">7</span>' in html and " ms." in html
     for fmt in ("json", "xml", "csv", "tsv"):
         assert f"format={fmt}" in html
     assert 'id="share"' in html and "http://localhost/sparql?query=" in html
@@ -102,11 +107,11 @@ def test_page_links_only_http_iris(client: FlaskClient) -> None:
 
 def test_page_ask_and_construct(client: FlaskClient) -> None:
     ask = get(client, ASK, BROWSER).get_data(as_text=True)
-    assert '<strong id="boolean">true</strong>' in ask
+    assert '<strong id="boolean" data-value="true">Ya</strong>' in ask
     construct = get(client, CONSTRUCT, BROWSER)
-    assert count_rows(construct) == 57
     html = construct.get_data(as_text=True)
-    assert '<th scope="col">subject</th>' in html and "format=turtle" in html
+    assert '<pre class="turtle"' in html and 'id="results"' not in html
+    assert html.count('href="/page/kelurahan/') == 57 and "format=turtle" in html
 
 
 def test_page_shows_query_errors_with_status(client: FlaskClient) -> None:

@@ -11,6 +11,7 @@ from flask_cors import CORS
 from malang_kg.config import Settings
 
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"  # how many rows a cut result was cut at
+TRUNCATED_HEADER = "X-SPARQL-Truncated"  # "true" on a result cut at the row limit
 FORM_SLACK = 16_384  # room in a form body for default-graph-uri, named-graph-uri and format
 NEGOTIATED_PATHS = frozenset({"/sparql"})
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -55,7 +56,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         app,
         send_wildcard=True,  # "Access-Control-Allow-Origin: *", not the echoed origin
         methods=["GET", "HEAD", "POST", "OPTIONS"],
-        expose_headers=[MAX_ROWS_HEADER],
+        expose_headers=[MAX_ROWS_HEADER, TRUNCATED_HEADER],
         max_age=86_400,
     )
     app.after_request(_vary)
