@@ -192,7 +192,7 @@ class Settings:
     )
     rate_limit: str = setting(
         "600/minute",
-        "Requests one client may make to `/sparql`, `/api/*` and `/reconcile` together "
+        "Requests one client may make to `/sparql`, `/q`, `/api/*` and `/reconcile` together "
         "(`30/minute`, `5/second;300/hour`), or `off`; past it, 429.",
         "rate",
     )
