@@ -1,17 +1,35 @@
-"""Request parameters decoded strictly: ``name=value&…`` percent-decoded as UTF-8, where a bad
-byte is a 400 rather than the U+FFFD that Werkzeug would silently put in its place."""
+"""Request bodies and parameters read strictly: a body no larger than its limit (checked before
+it is read), and ``name=value&…`` percent-decoded as UTF-8, where a bad byte is a 400 rather than
+the U+FFFD that Werkzeug would silently put in its place."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
+from flask import request
 from werkzeug.datastructures import MultiDict
 
-from malang_kg.web.http.errors import bad_request
+from malang_kg.web.http.errors import bad_request, drain_body
 
 
-def _unquote(raw: bytes) -> str:
+def unquote(raw: bytes) -> str:
+    """One percent-encoded name or value as UTF-8 (``+`` is a space); raises
+    ``UnicodeDecodeError`` for bytes that are not UTF-8."""
     return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+
+
+def read_body(limit: int, what: str, where: str, too_large: Callable[[str], Exception]) -> bytes:
+    """The request body, at most ``limit`` bytes; past it ``too_large(message)`` is raised, the
+    message naming the body (``what``) and who refuses it (``where``)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        drain_body()  # so the client, still sending, gets the 413 instead of a reset connection
+        raise too_large(f"The {what} is {length} bytes; {where} accepts at most {limit}.")
+    data = request.get_data(cache=False)
+    if len(data) > limit:
+        raise too_large(f"The {what} is larger than {limit} bytes.")
+    return data
 
 
 def parse_pairs(raw: bytes, where: str) -> MultiDict[str, str]:
@@ -22,7 +40,7 @@ def parse_pairs(raw: bytes, where: str) -> MultiDict[str, str]:
             continue
         name, _, value = part.partition(b"=")
         try:
-            pairs.add(_unquote(name), _unquote(value))
+            pairs.add(unquote(name), unquote(value))
         except UnicodeDecodeError:
             raise bad_request(
                 f"The {where} is not valid UTF-8 once percent-decoded; SPARQL requests must be "

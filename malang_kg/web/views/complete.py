@@ -14,7 +14,6 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, request
 
@@ -29,6 +28,7 @@ from malang_kg.dataset.completion import (
 )
 from malang_kg.web.context import engine, label_index, layout
 from malang_kg.web.http.caching import cached, etag, not_modified
+from malang_kg.web.http.params import unquote
 from malang_kg.web.i18n import LANGUAGES, choose_language, translator, vary_language
 from malang_kg.web.i18n.complete import TEXTS
 
@@ -57,10 +57,6 @@ class Asked:
     limit: int
 
 
-def _decode(raw: bytes) -> str:
-    return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
-
-
 def _shown(value: str) -> str:
     return repr(value[:_SHOWN] + ("…" if len(value) > _SHOWN else ""))
 
@@ -73,11 +69,11 @@ def read_parameters(raw: bytes) -> dict[str, str]:
             continue
         name, _, value = part.partition(b"=")
         try:
-            decoded_name = _decode(name)
+            decoded_name = unquote(name)
         except UnicodeDecodeError:
             raise CompleteError(None, "encoding") from None
         try:
-            found.setdefault(decoded_name, []).append(_decode(value))
+            found.setdefault(decoded_name, []).append(unquote(value))
         except UnicodeDecodeError:
             raise CompleteError(decoded_name, "encoding") from None
     for given, values in found.items():

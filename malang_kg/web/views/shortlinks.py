@@ -32,7 +32,7 @@ from malang_kg.web.context import settings
 from malang_kg.web.http.caching import see_other
 from malang_kg.web.http.errors import drain_body
 from malang_kg.web.http.headers import form_limit
-from malang_kg.web.http.params import parse_pairs
+from malang_kg.web.http.params import parse_pairs, read_body
 from malang_kg.web.i18n import explicit_language
 
 bp = Blueprint("shortlinks", __name__)
@@ -76,15 +76,7 @@ def _lang_suffix(separator: str) -> str:
 
 
 def _read_form(max_query_bytes: int) -> bytes:
-    limit = form_limit(max_query_bytes)
-    length = request.content_length
-    if length is not None and length > limit:
-        drain_body()  # so the client, still sending, gets the 413 instead of a reset connection
-        raise RequestEntityTooLarge(f"The form is {length} bytes; POST /q accepts at most {limit}.")
-    data = request.get_data(cache=False)
-    if len(data) > limit:
-        raise RequestEntityTooLarge(f"The form is larger than {limit} bytes.")
-    return data
+    return read_body(form_limit(max_query_bytes), "form", "POST /q", RequestEntityTooLarge)
 
 
 def _posted_query(max_query_bytes: int) -> str:

@@ -24,9 +24,9 @@ from malang_kg.formats.negotiation import choose, wants_html
 from malang_kg.formats.rdf import serialize_rdflib
 from malang_kg.formats.results import SerializationError, reorder, serialize
 from malang_kg.web.context import engine, layout, named_queries
-from malang_kg.web.http.errors import ProtocolError, bad_request, drain_body, not_acceptable
+from malang_kg.web.http.errors import ProtocolError, bad_request, not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER, TRUNCATED_HEADER, form_limit
-from malang_kg.web.http.params import parse_pairs
+from malang_kg.web.http.params import parse_pairs, read_body
 from malang_kg.web.i18n import choose_language, vary_language
 from malang_kg.web.views import query_page as sparql_page
 
@@ -46,14 +46,7 @@ READ_ONLY = (
 
 
 def _read_body(limit: int, what: str) -> bytes:
-    length = request.content_length
-    if length is not None and length > limit:
-        drain_body()  # so the client, still sending, gets the 413 instead of a reset connection
-        raise QueryTooLarge(f"The {what} is {length} bytes; this endpoint accepts at most {limit}.")
-    data = request.get_data(cache=False)
-    if len(data) > limit:
-        raise QueryTooLarge(f"The {what} is larger than {limit} bytes.")
-    return data
+    return read_body(limit, what, "this endpoint", QueryTooLarge)
 
 
 def _read_post(max_query_bytes: int) -> tuple[MultiDict[str, str], str | None]:
