@@ -176,12 +176,14 @@ def test_runaway_queries_among_cheap_ones(
         assert server.alive()
     finally:
         server.stop()
+    log = server.log_tail(300)  # a 500's traceback is there, and nowhere else
 
     cheap = [o for o in tally.outcomes if o.kind == "cheap"]
     runaways = [o for o in tally.outcomes if o.kind == "runaway"]
     failed = [o for o in tally.outcomes if o.status not in (200, 503)]
-    assert not failed, failed[:5]
-    assert all(o.status == 200 for o in cheap), [o for o in cheap if o.status != 200][:5]
+    assert not failed, f"{failed[:5]}\nserver log:\n{log}"
+    unanswered = [o for o in cheap if o.status != 200]
+    assert not unanswered, f"{unanswered[:5]}\nserver log:\n{log}"
     assert runaways and all(o.status == 503 for o in runaways), runaways[:5]
     assert all("batas waktu" in o.detail for o in runaways), runaways[:5]
     latencies = [o.seconds for o in cheap]
