@@ -26,6 +26,7 @@ from malang_kg.engine.tokens import tokenize
 from malang_kg.iris import CANONICAL_BASE, XSD
 
 if TYPE_CHECKING:
+    from malang_kg.dataset.answers import Answer
     from malang_kg.engine.service import QueryService
 
 QUERIES_DIR = "queries"
@@ -309,18 +310,25 @@ def run(
     raw: dict[str, str] | None = None,
     labels: LabelIndex | None = None,
     page: PageRequest | None = None,
+    built: Answer | None = None,
 ) -> SelectResult:
     """Run a named query with its parameters bound and its labels added (when ``labels`` is
-    given), one page of it (by default as many rows as the service gives). Parameter columns
-    are left out; ``truncated`` says that more rows follow."""
+    given), one page of it (by default as many rows as the service gives), or read that page
+    from ``built``, the answer the build wrote (``dataset/answers.py``). Parameter columns are
+    left out; ``truncated`` says that more rows follow."""
     raw = raw or {}
     page = page or PageRequest(engine.settings.max_rows)
-    bound = {p.name for p in query.parameters if p.bound}
-    values = {name: term for name, term in query.bindings(raw).items() if name in bound}
     most = engine.settings.max_rows
-    request = QueryRequest(paged(query.text, page, most), values, max_rows=page.limit)
-    result = engine.execute(request)
-    assert isinstance(result, SelectResult), "named queries are SELECT queries"
+    if built is not None:
+        stop = page.offset + page.limit
+        result = SelectResult(built.columns, built.page(page.offset, stop), stop < built.rows)
+    else:
+        bound = {p.name for p in query.parameters if p.bound}
+        values = {name: term for name, term in query.bindings(raw).items() if name in bound}
+        request = QueryRequest(paged(query.text, page, most), values, max_rows=page.limit)
+        answered = engine.execute(request)
+        assert isinstance(answered, SelectResult), "named queries are SELECT queries"
+        result = answered
     hidden = {p.name for p in query.parameters}
     columns = [c for c in result.columns if c not in hidden]
     rows = [{c: v for c, v in row.items() if c not in hidden} for row in result.rows]

@@ -23,7 +23,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from malang_kg.config import ConfigError, Settings
+from malang_kg.dataset.answers import ANSWERS_DIR, write_answers
 from malang_kg.dataset.labels import LABELS_FILE, write_labels
+from malang_kg.dataset.named_queries import load_queries
 from malang_kg.iris import Layout
 from malang_kg.pipeline.dataset import graph_counts, load_graphs, write_store
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR, write_dumps
@@ -165,9 +167,10 @@ def _write_files(
     inferred_iri: str,
     timings: dict[str, float],
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Write the serving store here while a forked child writes the dumps and the label index;
-    return the dumps' and the dataset file's descriptions."""
+    """Write the serving store here while a forked child writes the dumps, the label index and
+    the named queries' answers; return the dumps' and the dataset file's descriptions."""
     layout = Layout(settings.base_iri)
+    queries = load_queries(settings.home, settings.base_iri)
 
     def dumps_and_labels() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         written = write_dumps(
@@ -178,6 +181,7 @@ def _write_files(
             staging / DATASET_FILE,
         )
         write_labels(sources.store, staging / LABELS_FILE, layout)
+        write_answers(sources.store, staging / ANSWERS_DIR, queries, settings.base_iri)
         return written
 
     # RocksDB (under the on-disk store) must never run in a forked child of a process that
@@ -212,7 +216,10 @@ def _write_build(
         graphs = _manifest_graphs(sources, settings, inferred_iri)
         dumps, dataset = _write_files(sources, settings, staging, inferred_iri, timings)
         timings["write"] = time.perf_counter() - mark
-        log(f"wrote the Oxigraph store in {timings['store']:.2f} s, the dumps and labels meanwhile")
+        log(
+            f"wrote the Oxigraph store in {timings['store']:.2f} s; the dumps, labels and "
+            "named queries' answers meanwhile"
+        )
         log(f"wrote the build and its dumps in {timings['write']:.2f} s")
         timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
         manifest = Manifest(

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 
 from malang_kg.config import Settings
+from malang_kg.dataset.answers import ANSWERS_DIR, BuiltAnswers
 from malang_kg.dataset.labels import LABELS_FILE, LabelIndex
 from malang_kg.dataset.named_queries import NamedQuery
 from malang_kg.engine.embedded import EmbeddedBackend
@@ -57,3 +58,10 @@ def label_index() -> LabelIndex:
     directory, _ = served_build()
     path = directory / LABELS_FILE
     return engine().memoised(("label-index", str(path)), lambda: LabelIndex(path))
+
+
+def built_answers() -> BuiltAnswers:
+    """The named queries' answers the served build wrote."""
+    directory, _ = served_build()
+    path = directory / ANSWERS_DIR
+    return engine().memoised(("built-answers", str(path)), lambda: BuiltAnswers(path))

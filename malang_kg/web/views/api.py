@@ -29,7 +29,7 @@ from malang_kg.engine import SelectResult, Term
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
 from malang_kg.formats.results import plain_value, to_csv, to_json, to_tsv
-from malang_kg.web.context import engine, label_index, named_queries
+from malang_kg.web.context import built_answers, engine, label_index, named_queries
 from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER
 from malang_kg.web.http.params import parse_pairs
@@ -59,12 +59,16 @@ def plain_json(
     parameters: dict[str, Term],
     page: PageRequest,
     next_url: str | None,
+    total: int | None = None,
 ) -> dict[str, Any]:
+    """The plain JSON of one page; ``total`` (the rows of the whole answer) where known."""
     paging: dict[str, Any] = {"page": page.number, "limit": page.limit}
     if next_url is not None:
         paging["next"] = next_url
-    else:
+    if next_url is None:
         paging["total"] = page.offset + len(result.rows)
+    elif total is not None:
+        paging["total"] = total
     return {
         "query": query.name,
         "columns": list(result.columns),
@@ -197,9 +201,11 @@ def query(target: str) -> Response:
         response = _parameter_error(named, error, media)
     else:
         values = {name: term.value for name, term in bindings.items()}
-        result = run(engine(), named, values, label_index(), page)
+        built = built_answers().answer(named)
+        result = run(engine(), named, values, label_index(), page, built)
         next_url = _page_url(named, suffix, raw, page.number + 1) if result.truncated else None
-        response = _answer(named, result, bindings, media, raw, page, next_url)
+        total = built.rows if built is not None else None
+        response = _answer(named, result, bindings, media, raw, page, next_url, total)
         if next_url is not None:
             response.headers["Link"] = f'<{next_url}>; rel="next"'
         if result.truncated and page.limit == engine().settings.max_rows:
@@ -244,9 +250,11 @@ def _answer(
     raw: dict[str, str],
     page: PageRequest,
     next_url: str | None,
+    total: int | None = None,
 ) -> Response:
     if media is fmt.JSON:
-        body = json.dumps(plain_json(named, result, bindings, page, next_url), ensure_ascii=False)
+        plain = plain_json(named, result, bindings, page, next_url, total)
+        body = json.dumps(plain, ensure_ascii=False)
         return Response(body, mimetype=media.mime)
     if media is fmt.SPARQL_JSON:
         return Response(to_json(result), mimetype=media.mime)
