@@ -147,11 +147,12 @@ def count_results(body: bytes) -> int | None:
     if isinstance(data, dict):
         if "boolean" in data:
             return int(bool(data["boolean"]))
-        bindings = data.get("results", {}).get("bindings")
-        if isinstance(bindings, list):
-            return len(bindings)
-        if isinstance(data.get("rows"), list):
-            return len(data["rows"])
+        results = data.get("results")
+        if isinstance(results, dict) and isinstance(results.get("bindings"), list):
+            return len(results["bindings"])  # SPARQL JSON
+        for key in ("rows", "results"):  # the named-query API; completion
+            if isinstance(data.get(key), list):
+                return len(data[key])
     return None
 
 

@@ -1,15 +1,19 @@
 """The benchmark's results as Markdown and JSON under bench/results/ (latest and dated), the
-issue's targets checked against them, and the table of docs/performance.md rewritten in place
+targets (``bench/targets.py``) checked against them, how each figure grows with the data, and
+the table of docs/performance.md rewritten in place
 between its markers."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench.scenarios import SERVERS, scenarios
+from bench.targets import answered, run_of, targets
 
 BLOCK_START = "<!-- bench:start -->"
 BLOCK_END = "<!-- bench:end -->"
@@ -23,9 +27,7 @@ class Paths:
 
 
 def _run(size: Results, server: str, scenario: str, connections: int) -> dict[str, Any] | None:
-    runs = size.get("servers", {}).get(server, {}).get("runs", {}).get(scenario, {})
-    found = runs.get(str(connections))
-    return found if isinstance(found, dict) and "requests" in found else None
+    return run_of(size, server, scenario, connections)
 
 
 def _cell(run: dict[str, Any] | None) -> str:
@@ -46,166 +48,64 @@ def _scenario_cell(size: Results, server: str, scenario: str, connections: int) 
     return _cell(_run(size, server, scenario, connections))
 
 
-def _answered(run: dict[str, Any] | None) -> dict[str, Any] | None:
-    return run if run and run["requests"] else None
+# (label, server, scenario or a size-level figure, connections, key)
+GROWTH = (
+    ("ours, cache off: cheap ASK throughput, 8 clients", "ours-nocache", "cheap", 8, "throughput"),
+    ("oxigraph serve: cheap ASK throughput, 8 clients", "oxigraph", "cheap", 8, "throughput"),
+    ("ours, cache off: entity page p50", "ours-nocache", "page", 1, "p50_ms"),
+    ("Trifid: entity page p50", "trifid", "page", 1, "p50_ms"),
+    ("ours, cache off: `awards` as SPARQL p50", "ours-nocache", "medium", 1, "p50_ms"),
+    ("oxigraph serve: `awards` p50", "oxigraph", "medium", 1, "p50_ms"),
+    ("ours, cache off: `awards` API first page p50", "ours-nocache", "api-page", 1, "p50_ms"),
+    ("ours, cache off: `awards` API whole answer p50", "ours-nocache", "api", 1, "p50_ms"),
+    ("build (s)", "", "build_s", 0, ""),
+    ("ours (cache on): peak memory, PSS (MB)", "ours", "peak_pss_mb", 0, ""),
+    ("ours, cache off: peak memory, PSS (MB)", "ours-nocache", "peak_pss_mb", 0, ""),
+)
 
 
-def _ms(value: float) -> str:
-    return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+def _figure(size: Results, server: str, what: str, connections: int, key: str) -> float | None:
+    if not server:
+        value = size.get(what)
+    elif not key:
+        value = size.get("servers", {}).get(server, {}).get(what)
+    else:
+        run = answered(run_of(size, server, what, connections))
+        value = run[key] if run else None
+    return float(value) if isinstance(value, int | float) and value else None
 
 
-def _largest(results: Results, server: str | None = None) -> Results | None:
-    measured = [
-        size
-        for size in results["sizes"]
-        if "error" not in size and (server is None or server in size.get("servers", {}))
+def growth_table(results: Results) -> list[str]:
+    """How each figure grows from one size to the next, as a factor per 10x data."""
+    sizes = [s for s in results["sizes"] if "error" not in s]
+    if len(sizes) < 2:
+        return []
+    steps = list(itertools.pairwise(sizes))
+    names = [f"{s['requested']:,}" for s in sizes]
+    heads = [f"per 10x, {a['requested']:,} → {b['requested']:,}" for a, b in steps]
+    lines = [
+        "### Growth per 10x data",
+        "",
+        "Each figure at each size, then the factor it grows by per 10x triples between two "
+        "sizes ((b / a) ^ (1 / log10 of the size ratio)); latency and memory: lower is better, "
+        "throughput: higher is better.",
+        "",
+        "| Figure | " + " | ".join(names + heads) + " |",
+        "| --- |" + " --- |" * (len(names) + len(heads)),
     ]
-    return max(measured, key=lambda size: size["requested"], default=None)
-
-
-def _ratio(
-    name: str,
-    size: Results | None,
-    ours: tuple[str, str, int, str],
-    theirs: tuple[str, int],
-    bound: float,
-    better: str,
-) -> dict[str, Any]:
-    """A target comparing our figure with a peer's: ``better`` 'lower' (latency) or 'higher'."""
-    result: dict[str, Any] = {"target": name, "size": size and size["requested"], "met": None}
-    if size is None:
-        return {**result, "figure": "not measured"}
-    server, scenario, connections, key = ours
-    mine = _run(size, server, scenario, connections)
-    peer = _run(size, theirs[0], scenario, theirs[1])
-    if mine is None or peer is None:
-        return {**result, "figure": "not measured"}
-    unit = " ms" if key.endswith("_ms") else "/s"
-    if mine[key] is None or not mine["requests"]:
-        return {**result, "figure": "ours answered none", "met": False}
-    if peer[key] is None or not peer[key]:  # the peer answered nothing in the time given
-        result["figure"] = f"{mine[key]:g}{unit} vs none in {peer['seconds']:g} s"
-        result["met"] = better == "higher"
-        return result
-    ratio = mine[key] / peer[key]
-    result["figure"] = f"{mine[key]:g}{unit} vs {peer[key]:g}{unit} ({ratio:.2f}x)"
-    result["met"] = ratio <= bound if better == "lower" else ratio >= bound
-    if _failing(mine) or _failing(peer):  # errors make the figures meaningless
-        result["figure"] += " (with errors)"
-        result["met"] = None
-    return result
-
-
-def _failing(run: dict[str, Any]) -> bool:
-    return bool(run["errors"]) and run["errors"] > run["requests"] / 100
-
-
-def targets(results: Results) -> list[dict[str, Any]]:
-    """The issue's targets (at 1M triples, rdflib-endpoint at the largest size it ran at),
-    checked at the largest size measured."""
-    top = _largest(results)
-    peer = _largest(results, "rdflib")
-    conns = results["method"]["connections"]
-    one, many = min(conns), max(conns)
-    checks = [
-        _ratio(
-            "Medium query p50 ≤ 1.0x `oxigraph serve`'s (1 client, cache off)",
-            top,
-            ("ours-nocache", "medium", one, "p50_ms"),
-            ("oxigraph", one),
-            1.0,
-            "lower",
-        ),
-        _ratio(
-            f"Cheap query throughput ≥ 0.5x `oxigraph serve`'s ({many} clients, cache off)",
-            top,
-            ("ours-nocache", "cheap", many, "throughput"),
-            ("oxigraph", many),
-            0.5,
-            "higher",
-        ),
-        _ratio(
-            f"Cheap query throughput from the cache ≥ 1.0x `oxigraph serve`'s ({many} clients)",
-            top,
-            ("ours", "cheap", many, "throughput"),
-            ("oxigraph", many),
-            1.0,
-            "higher",
-        ),
-        _ratio(
-            f"Medium query throughput ≥ 50x rdflib-endpoint's ({many} clients, cache off)",
-            peer,
-            ("ours-nocache", "medium", many, "throughput"),
-            ("rdflib", many),
-            50,
-            "higher",
-        ),
-        _ratio(
-            f"Cheap query throughput ≥ 4x rdflib-endpoint's ({many} clients, cache off)",
-            peer,
-            ("ours-nocache", "cheap", many, "throughput"),
-            ("rdflib", many),
-            4,
-            "higher",
-        ),
-    ]
-    checks += _absolute_targets(top, one)
-    return checks
-
-
-def _absolute_targets(top: Results | None, one: int) -> list[dict[str, Any]]:
-    size = top and top["requested"]
-    found: list[dict[str, Any]] = []
-    cold = top and _answered(_run(top, "ours-nocache", "page", one))
-    warm = top and _answered(_run(top, "ours", "page", one))
-    page: dict[str, Any] = {
-        "target": "Entity page p50 ≤ 20 ms (1 client, cache off)",
-        "size": size,
-        "met": None,
-        "figure": "not measured",
-    }
-    if cold:
-        page["figure"] = f"{_ms(cold['p50_ms'])}" + (
-            f" (cache on: {_ms(warm['p50_ms'])})" if warm else ""
-        )
-        page["met"] = cold["p50_ms"] <= 20
-    found.append(page)
-    servers = (top or {}).get("servers", {})
-    readies = [
-        servers[key]["ready_s"]
-        for key in ("ours", "ours-nocache")
-        if "ready_s" in servers.get(key, {})
-    ]
-    found.append(
-        {
-            "target": "Ready to serve ≤ 3 s from a built store",
-            "size": size,
-            "figure": f"{max(readies):g} s" if readies else "not measured",
-            "met": max(readies) <= 3 if readies else None,
-        }
-    )
-    build = (top or {}).get("build_s")
-    found.append(
-        {
-            "target": "Build (parse, validate, reason, store) ≤ 60 s",
-            "size": size,
-            "figure": f"{build:g} s" if build is not None else "not measured",
-            "met": build <= 60 if build is not None else None,
-        }
-    )
-    ours = servers.get("ours", {})
-    pss, rss = ours.get("peak_pss_mb"), ours.get("peak_rss_mb")
-    found.append(
-        {
-            "target": "Peak memory of the serving processes together ≤ 1.5 GB",
-            "size": size,
-            "figure": f"{pss / 1024:.2f} GB PSS ({rss / 1024:.2f} GB summed RSS)"
-            if pss
-            else "not measured",
-            "met": pss / 1024 <= 1.5 if pss else None,
-        }
-    )
-    return found
+    for label, server, what, connections, key in GROWTH:
+        values = [_figure(s, server, what, connections, key) for s in sizes]
+        if not any(values):
+            continue
+        cells = [f"{v:g}" if v is not None else "—" for v in values]
+        for (a, b), (x, y) in zip(steps, itertools.pairwise(values), strict=False):
+            if x and y:
+                tenfold = math.log10(b["requested"] / a["requested"])
+                cells.append(f"x{(y / x) ** (1 / tenfold):.2f}")
+            else:
+                cells.append("—")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def _status(met: bool | None) -> str:
@@ -295,6 +195,7 @@ def markdown(results: Results) -> str:
             f"| {target['target']} | {size} | {target['figure']} | {_status(target['met'])} |"
         )
     lines.append("")
+    lines += growth_table(results)
     for size in results["sizes"]:
         lines += _size_table(size, method["connections"])
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -7,14 +7,12 @@ See bench/README.md for what is measured and how.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,8 +22,6 @@ import pyoxigraph
 from bench import report
 from bench.load import Answer, ensure_wrk, fetch, run_wrk
 from bench.procs import (
-    Group,
-    free_port,
     http_status,
     raise_on_termination,
     run_timed,
@@ -34,36 +30,11 @@ from bench.procs import (
     wait_until,
 )
 from bench.scenarios import ROOT, SERVERS, Scenario, ServerSpec, scenarios
+from bench.servers import BIN, HERE, ensure_peers, log, post_nquads, start, trifid_version
 from malang_kg.engine.embedded import serves_from_memory
 
-BIN = ROOT / ".venv" / "bin"
-HERE = Path(__file__).resolve().parent
-LOCK = HERE / "requirements.lock"
 CPUS = len(os.sched_getaffinity(0))
 DEFAULT_GENERATOR = f"{BIN / 'malang-kg'} synth --triples {{n}} --out {{out}}"
-
-
-def log(message: str) -> None:
-    print(f"bench {time.strftime('%H:%M:%S')}: {message}", flush=True)
-
-
-def ensure_peers(work: Path) -> Path:
-    """A virtual environment of its own for the peers (oxigraph's server binary, rdflib-endpoint),
-    installed from bench/requirements.lock with hashes; its bin/ directory."""
-    venv = work / "venv"
-    stamp = venv / ".installed"
-    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
-    if stamp.is_file() and stamp.read_text(encoding="ascii") == digest:
-        return venv / "bin"
-    log(f"installing the peers into {venv}")
-    shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "--quiet", "--require-hashes", "-r", str(LOCK)],
-        check=True,
-    )
-    stamp.write_text(digest, encoding="ascii")
-    return venv / "bin"
 
 
 def machine() -> dict[str, Any]:
@@ -94,74 +65,9 @@ def versions(peers: Path, wrk: str) -> dict[str, str]:
         "oxigraph": first_line([str(peers / "oxigraph"), "--version"]),
         "rdflib-endpoint": next((ln.split()[1] for ln in shown if ln.startswith("Version:")), "?"),
         "wrk": first_line([wrk, "-v"]),
+        "trifid": trifid_version(),
+        "nginx": first_line(["nginx", "-v"]),
     }
-
-
-def start(spec: ServerSpec, size_dir: Path, peers: Path, nquads: Path) -> tuple[Group, str]:
-    """Start one server; (its group, its base URL)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    logfile = size_dir / "logs" / f"{spec.key}.log"
-    if spec.cache_mb is not None:  # ours
-        argv = [
-            str(BIN / "malang-kg"),
-            "serve",
-            "--store",
-            str(size_dir / "store"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--cache-mb",
-            str(spec.cache_mb),
-            "--serve-from",
-            spec.serve_from,
-            # As the peers: no row limit short of the whole answer, and time to give it.
-            "--max-rows",
-            "1000000",
-            "--query-timeout",
-            "120",
-        ]
-        # No rate limit: the load generator is one client address making thousands of requests.
-        env = {"MALANG_KG_DATA_DIR": str(size_dir / "data"), "MALANG_KG_RATE_LIMIT": "off"}
-        return Group(spec.key, argv, logfile, env), base
-    if spec.key.startswith("oxigraph"):
-        argv = [
-            str(peers / "oxigraph"),
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ]
-        if not spec.in_memory:
-            argv += ["--location", str(size_dir / "oxigraph")]
-        return Group(spec.key, argv, logfile), base
-    argv = [
-        str(peers / "rdflib-endpoint"),
-        "serve",
-        str(nquads),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    return Group(spec.key, argv, logfile), base
-
-
-def post_nquads(base: str, nquads: Path) -> None:
-    """Load the dump into an in-memory ``oxigraph serve`` (Graph Store protocol)."""
-    with open(nquads, "rb") as body:
-        request = urllib.request.Request(
-            base + "/store",
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/n-quads",
-                "Content-Length": str(nquads.stat().st_size),
-            },
-        )
-        with urllib.request.urlopen(request, timeout=1800) as response:
-            response.read()
 
 
 def measure(
@@ -174,7 +80,8 @@ def measure(
 ) -> dict[str, Any]:
     """Start ``spec``, wait until it answers, run every scenario, stop it."""
     figures: dict[str, Any] = {"label": spec.label, "runs": {}, "answers": {}}
-    group, base = start(spec, size_dir, peers, nquads)
+    groups, base = start(spec, size_dir, peers, nquads)
+    group = groups[-1]
     try:
         ready_url = base + spec.ready_path
         if spec.in_memory:
@@ -189,16 +96,18 @@ def measure(
         figures["idle_waits_s"] = {}
         for scenario in scenarios():
             # Queries whose clients wrk abandoned at the end of a run may still be running.
-            figures["idle_waits_s"][scenario.name] = round(wait_idle(group.pid, 300), 1)
+            waits = [wait_idle(member.pid, 300) for member in groups]
+            figures["idle_waits_s"][scenario.name] = round(sum(waits), 1)
             measure_scenario(spec, scenario, base, figures, options, wrk)
     except Exception as error:  # recorded; the next server still runs
         figures["error"] = str(error)[:1000]
         log(f"  {spec.label}: FAILED: {str(error)[:300]}")
-    finally:
-        group.stop()
-        figures["peak_pss_mb"] = round(group.memory.peak_pss / 2**20, 1)
-        figures["peak_rss_mb"] = round(group.memory.peak_rss / 2**20, 1)
-        figures["processes"] = group.memory.peak_processes
+    finally:  # a server of several groups (Trifid and its endpoint) takes what they all take
+        for member in reversed(groups):
+            member.stop()
+        figures["peak_pss_mb"] = round(sum(m.memory.peak_pss for m in groups) / 2**20, 1)
+        figures["peak_rss_mb"] = round(sum(m.memory.peak_rss for m in groups) / 2**20, 1)
+        figures["processes"] = sum(m.memory.peak_processes for m in groups)
     return figures
 
 
@@ -291,7 +200,11 @@ def bench_size(size: int, options: argparse.Namespace, peers: Path, wrk: str) ->
         2,
     )
     for spec in SERVERS:
+        if options.servers and spec.key not in options.servers:
+            continue
         if spec.key == "rdflib" and size > options.rdflib_max:
+            continue
+        if size > options.all_servers_max and not spec.largest:
             continue
         if spec.serve_from == "memory" and serves_from_memory("auto", result["triples"]):
             continue  # our default serves this size from memory already
@@ -304,7 +217,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--sizes",
-        default="10000,100000,1000000",
+        default="10000,100000,1000000,5000000",
         help="triples to generate, comma-separated (default: %(default)s)",
     )
     parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
@@ -323,6 +236,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="largest size rdflib-endpoint is measured at",
     )
     parser.add_argument(
+        "--all-servers-max",
+        type=int,
+        default=1_000_000,
+        help="largest size every server is measured at; beyond, ours (cache off) and "
+        "oxigraph serve only",
+    )
+    parser.add_argument(
+        "--servers",
+        default="",
+        help="the servers to measure, comma-separated keys (default: all): "
+        + ", ".join(spec.key for spec in SERVERS),
+    )
+    parser.add_argument(
         "--generator",
         default=DEFAULT_GENERATOR,
         help="command making {n} triples into {out} (default: malang-kg synth)",
@@ -338,6 +264,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     options = parser.parse_args(argv)
     options.sizes = [int(size) for size in options.sizes.split(",")]
     options.connections = [int(c) for c in options.connections.split(",")]
+    options.servers = [key for key in options.servers.split(",") if key]
     return options
 
 

@@ -1,6 +1,7 @@
 """What the benchmark asks and of whom: the scenarios (queries, a page, a named-query call) and
-the servers (ours with and without its result cache, ``oxigraph serve`` from disk and in memory,
-rdflib-endpoint), each with how it is started and where it answers."""
+the servers (ours with and without its result cache and behind its nginx front, ``oxigraph
+serve`` from disk and in memory, rdflib-endpoint, Trifid over ``oxigraph serve``), each with how
+it is started and where it answers."""
 
 from __future__ import annotations
 
@@ -64,8 +65,14 @@ def scenarios() -> list[Scenario]:
         ),
         Scenario(
             "api",
-            "named-query API /api/queries/awards.json",
+            "named-query API /api/queries/awards.json (the whole answer)",
             path="/api/queries/awards.json",
+            accept="application/json",
+        ),
+        Scenario(
+            "api-page",
+            "named-query API, first page: /api/queries/awards.json?limit=100",
+            path="/api/queries/awards.json?limit=100",
             accept="application/json",
         ),
     ]
@@ -83,9 +90,15 @@ class ServerSpec:
     cache_mb: int | None = None  # ours only
     serve_from: str = "disk"  # ours only: MALANG_KG_SERVE_FROM
     in_memory: bool = False  # oxigraph only: no --location, the data POSTed after start
+    front: str = "none"  # ours only: MALANG_KG_FRONT
+    pages: tuple[tuple[str, str], ...] = ()  # a peer's own path for a scenario of ours
+    largest: bool = False  # also measured at the sizes beyond --all-servers-max
 
     def target(self, scenario: Scenario) -> Target | None:
-        if scenario.sparql is not None:
+        own = dict(self.pages)
+        if scenario.name in own:
+            return Target(own[scenario.name], scenario.accept)
+        if scenario.sparql is not None and self.sparql_path:
             return Target(self.sparql_path, scenario.accept, scenario.sparql)
         if scenario.path is not None and self.has_pages:
             return Target(scenario.path, scenario.accept)
@@ -95,10 +108,25 @@ class ServerSpec:
 ASK_ANYTHING = "?query=ASK%7B%7D"
 
 OURS_NO_CACHE = ServerSpec(
-    "ours-nocache", "ours, cache off", "/sparql", "/health", has_pages=True, cache_mb=0
+    "ours-nocache",
+    "ours, cache off",
+    "/sparql",
+    "/health",
+    has_pages=True,
+    cache_mb=0,
+    largest=True,
 )
 OURS = ServerSpec(
     "ours", "ours (cache on, default)", "/sparql", "/health", has_pages=True, cache_mb=64
+)
+OURS_FRONT = ServerSpec(
+    "ours-front",
+    "ours behind its nginx front",
+    "/sparql",
+    "/health",
+    has_pages=True,
+    cache_mb=64,
+    front="nginx",
 )
 OURS_MEMORY = ServerSpec(
     "ours-memory",
@@ -109,7 +137,7 @@ OURS_MEMORY = ServerSpec(
     cache_mb=0,
     serve_from="memory",
 )
-OXIGRAPH = ServerSpec("oxigraph", "oxigraph serve", "/query", "/query" + ASK_ANYTHING)
+OXIGRAPH = ServerSpec("oxigraph", "oxigraph serve", "/query", "/query" + ASK_ANYTHING, largest=True)
 OXIGRAPH_MEMORY = ServerSpec(
     "oxigraph-memory",
     "oxigraph serve, in memory",
@@ -118,5 +146,23 @@ OXIGRAPH_MEMORY = ServerSpec(
     in_memory=True,
 )
 RDFLIB = ServerSpec("rdflib", "rdflib-endpoint", "/", "/" + ASK_ANYTHING)
+# Trifid renders an entity's page from the SPARQL endpoint behind it (an ``oxigraph serve`` of
+# the same store, started with it), at the entity's own path under the dataset's base.
+TRIFID = ServerSpec(
+    "trifid",
+    "Trifid over oxigraph serve",
+    "",
+    "/",
+    pages=(("page", "/id/kelurahan/samaan"),),
+)
 
-SERVERS = (OURS_NO_CACHE, OURS, OURS_MEMORY, OXIGRAPH, OXIGRAPH_MEMORY, RDFLIB)
+SERVERS = (
+    OURS_NO_CACHE,
+    OURS,
+    OURS_FRONT,
+    OURS_MEMORY,
+    OXIGRAPH,
+    OXIGRAPH_MEMORY,
+    RDFLIB,
+    TRIFID,
+)
