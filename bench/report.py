@@ -17,6 +17,8 @@ from bench.targets import answered, run_of, targets
 
 BLOCK_START = "<!-- bench:start -->"
 BLOCK_END = "<!-- bench:end -->"
+TARGETS_START = "<!-- bench-targets:start -->"  # in README.md: the targets table alone
+TARGETS_END = "<!-- bench-targets:end -->"
 Results = dict[str, Any]
 
 
@@ -171,6 +173,12 @@ def _size_table(size: Results, connections: list[int]) -> list[str]:
     return lines
 
 
+def targets_markdown(results: Results) -> str:
+    """The targets table with the line saying when and where it was measured."""
+    lines = markdown(results).split("\n### ", 2)
+    return lines[0] + "\n### " + lines[1].rstrip("\n") + "\n"
+
+
 def markdown(results: Results) -> str:
     """The results as Markdown (level-3 headings and below, to sit in docs/performance.md)."""
     m, v = results["machine"], results["versions"]
@@ -201,14 +209,21 @@ def markdown(results: Results) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def update_page(page: Path, block: str) -> bool:
+def update_page(page: Path, block: str, start: str = BLOCK_START, end: str = BLOCK_END) -> bool:
     text = page.read_text(encoding="utf-8")
-    if text.count(BLOCK_START) != 1 or text.count(BLOCK_END) != 1:
+    if text.count(start) != 1 or text.count(end) != 1:
         return False
-    head, rest = text.split(BLOCK_START, 1)
-    _, tail = rest.split(BLOCK_END, 1)
-    page.write_text(f"{head}{BLOCK_START}\n{block}{BLOCK_END}{tail}", encoding="utf-8")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    page.write_text(f"{head}{start}\n{block}{end}{tail}", encoding="utf-8")
     return True
+
+
+def update_pages(root: Path, results: Results) -> bool:
+    """docs/performance.md's block (everything) and README.md's (the targets)."""
+    whole = update_page(root / "docs" / "performance.md", markdown(results))
+    readme = update_page(root / "README.md", targets_markdown(results), TARGETS_START, TARGETS_END)
+    return whole and readme
 
 
 def write(results: Results, directory: Path, root: Path | None) -> Paths:
@@ -223,17 +238,18 @@ def write(results: Results, directory: Path, root: Path | None) -> Paths:
         (directory / f"{name}.json").write_text(payload, encoding="utf-8")
         (directory / f"{name}.md").write_text(f"# Benchmark\n\n{text}", encoding="utf-8")
     if root is not None:
-        update_page(root / "docs" / "performance.md", text)
+        update_pages(root, results)
     return Paths(directory / "latest.md", directory / "latest.json")
 
 
 def main() -> int:
-    """``python -m bench.report``: re-render latest.md and docs/performance.md from latest.json."""
+    """``python -m bench.report``: re-render latest.md, docs/performance.md and README.md's
+    targets from latest.json."""
     directory = Path(__file__).resolve().parent / "results"
     results = json.loads((directory / "latest.json").read_text(encoding="utf-8"))
-    text = markdown({**results, "targets": targets(results)})
-    (directory / "latest.md").write_text(f"# Benchmark\n\n{text}", encoding="utf-8")
-    return 0 if update_page(directory.parent.parent / "docs" / "performance.md", text) else 1
+    results = {**results, "targets": targets(results)}
+    (directory / "latest.md").write_text(f"# Benchmark\n\n{markdown(results)}", encoding="utf-8")
+    return 0 if update_pages(directory.parent.parent, results) else 1
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ class ServerSpec:
     ready_path: str  # answers 200 once the server can answer queries
     has_pages: bool = False
     cache_mb: int | None = None  # ours only
-    serve_from: str = "disk"  # ours only: MALANG_KG_SERVE_FROM
+    serve_from: str = "auto"  # ours only: MALANG_KG_SERVE_FROM (the default, as served)
     in_memory: bool = False  # oxigraph only: no --location, the data POSTed after start
     front: str = "none"  # ours only: MALANG_KG_FRONT
     pages: tuple[tuple[str, str], ...] = ()  # a peer's own path for a scenario of ours
