@@ -1,6 +1,7 @@
 """The label index of a build: every label of every IRI (``skos:prefLabel``, ``rdfs:label``,
-``schema:name``, ``skos:altLabel``, asserted or inferred), the ontology types of the entities and
-the class hierarchy, written by the build into ``labels.sqlite`` beside its store; with each label
+``schema:name``, ``skos:altLabel``, asserted or inferred), the ontology types of the entities,
+the class hierarchy and each entity's parent areas (the areas it is in or based in), written by
+the build into ``labels.sqlite`` beside its store; with each label
 its folded ``key`` (``search.key``: no case, diacritics, spaces or hyphens), and which terms of the
 ontology are classes and which properties (``terms``).
 
@@ -54,6 +55,7 @@ CREATE TABLE labels (
 CREATE TABLE types (iri TEXT NOT NULL, type TEXT NOT NULL);
 CREATE TABLE supers (class TEXT NOT NULL, super TEXT NOT NULL);
 CREATE TABLE terms (iri TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE parents (iri TEXT NOT NULL, parent TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX labels_iri ON labels (iri);
@@ -153,6 +155,12 @@ def write_labels(store: ox.Store, path: Path, layout: Layout) -> int:
         )
         db.executemany("INSERT INTO supers VALUES (?, ?)", _rows(store, supers))
         db.executemany("INSERT INTO terms VALUES (?, ?)", _rows(store, _terms_query(layout)))
+        parents = (
+            f"SELECT DISTINCT ?s ?a WHERE {{ VALUES ?p {{ <{SCHEMA.containedInPlace}> "
+            f"<{layout.vocabulary}basedIn> }} ?s ?p ?a FILTER (isIRI(?s) && isIRI(?a) && "
+            f'STRSTARTS(STR(?s), "{layout.entity_prefix}")) }}'
+        )
+        db.executemany("INSERT INTO parents VALUES (?, ?)", _rows(store, parents))
         db.executescript(_INDEXES)
         (count,) = db.execute("SELECT COUNT(*) FROM labels").fetchone()
     return int(count)
@@ -286,6 +294,18 @@ class LabelIndex:
         found: dict[str, set[str]] = {}
         for iri, type_ in self._db().execute("SELECT iri, type FROM types"):
             found.setdefault(iri, set()).add(type_)
+        return found
+
+    def parents(self) -> dict[str, set[str]]:
+        """The areas each entity is in (``schema:containedInPlace``) or based in
+        (``mk:basedIn``); none from a build made before the index kept them."""
+        found: dict[str, set[str]] = {}
+        try:
+            rows = list(self._db().execute("SELECT iri, parent FROM parents"))
+        except sqlite3.OperationalError:  # no such table: an older build
+            return found
+        for iri, parent in rows:
+            found.setdefault(iri, set()).add(parent)
         return found
 
     def supers(self) -> dict[str, set[str]]:

@@ -1,7 +1,11 @@
 """Finding entities by name: an index of every label of the entities under ``{BASE}id/``, built
 once per build, where case, diacritics, spaces and hyphens do not matter ("Rampal-Celaket" is
-"Rampalcelaket"). Matches are scored exact, prefix, word start, inside, word by word, preferred
-labels before alternative ones; search and reconciliation share the rule."""
+"Rampalcelaket") and a word written with the Indonesian reduplication shorthand is the word
+twice ("oro2" is "oro-oro"). Matches are scored exact, prefix, word start, a near spelling of the
+whole name (typos: Levenshtein distance, by rapidfuzz), inside, word by word, a near spelling of
+a word; preferred labels before alternative ones. A query naming a kind of thing ("penghargaan",
+"kelurahan": a class's label) also finds the things of that kind. Search and reconciliation share
+the rule."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from rapidfuzz.distance import Levenshtein
 
 from malang_kg.dataset.labels import LabelIndex
 from malang_kg.iris import Layout
@@ -23,11 +29,17 @@ LABEL_KINDS = {"alt": ALT, "pref": PREF, "name": PREF}
 MAX_QUERY_CHARS = 200  # longer queries are refused: no name in the graph comes close
 
 # Score of each tier; a tier's best score (base + PREF_BONUS + CLOSENESS) stays below the next.
-EXACT, PREFIX, WORD, SUBSTRING, WORDS = 500.0, 400.0, 300.0, 200.0, 100.0
+EXACT, PREFIX, WORD, NEAR, SUBSTRING, WORDS, NEAR_WORD, KIND = (
+    700.0, 600.0, 500.0, 400.0, 300.0, 200.0, 100.0, 50.0,
+)  # fmt: skip
 PREF_BONUS = 20.0
 CLOSENESS = 10.0
+NEAR_FROM = 4  # the shortest key a typo is forgiven in
+NEAR_TWO_FROM = 9  # keys this long forgive two
 
 _WORD = re.compile(r"[^\W_]+")
+# "oro2", "kupu2", "oro2dowo": letters, then a 2 that no digit follows, is the letters twice.
+_REDUPLICATED = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})2(?!\d)")
 
 
 def fold(text: str) -> str:
@@ -37,8 +49,23 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> tuple[str, ...]:
-    """The folded runs of letters and digits of ``text``."""
-    return tuple(_WORD.findall(fold(text)))
+    """The folded runs of letters and digits of ``text``, "kata2" written out as "katakata"."""
+    return tuple(_REDUPLICATED.sub(r"\1\1", word) for word in _WORD.findall(fold(text)))
+
+
+def forgiven(text: str) -> int:
+    """How many typos (edits) a search for this key forgives."""
+    if len(text) >= NEAR_TWO_FROM:
+        return 2
+    return 1 if len(text) >= NEAR_FROM else 0
+
+
+def near(query_key: str, other: str) -> bool:
+    """Whether ``other`` is ``query_key`` spelt with at most ``forgiven`` edits."""
+    allowed = forgiven(query_key)
+    if not allowed or abs(len(other) - len(query_key)) > allowed:
+        return False
+    return Levenshtein.distance(query_key, other, score_cutoff=allowed) <= allowed
 
 
 def key(text: str) -> str:
@@ -75,6 +102,7 @@ class Entity:
     labels: tuple[Label, ...]
     types: tuple[str, ...] = ()  # the most specific classes of the ontology, sorted
     classes: frozenset[str] = frozenset()  # every class of the ontology, asserted or inferred
+    parents: tuple[str, ...] = ()  # the areas it is in or based in
 
     def label(self, lang: str) -> str:
         """The preferred label in ``lang``, else in another language or none, else an
@@ -101,6 +129,7 @@ class Hit:
             "iri": self.entity.iri,
             "label": self.entity.label(lang),
             "types": list(self.entity.types),
+            "parents": list(self.entity.parents),
             "matched": self.matched.text,
             "score": self.score,
         }
@@ -116,12 +145,16 @@ def score(query_key: str, query_words: tuple[str, ...], label: Label) -> float |
         tier = PREFIX
     elif any(label.key.startswith(query_key, start) for start in label.starts):
         tier = WORD
+    elif near(query_key, label.key):
+        tier = NEAR
     elif query_key in label.key:
         tier = SUBSTRING
     elif len(query_words) > 1 and all(
         any(word.startswith(q) for word in label.words) for q in query_words
     ):
         tier = WORDS
+    elif all(any(near(q, word) or word.startswith(q) for word in label.words) for q in query_words):
+        tier = NEAR_WORD
     else:
         return None
     closeness = CLOSENESS * min(1.0, len(query_key) / len(label.key))
@@ -145,6 +178,7 @@ class SearchIndex:
         query_key, query_words = key(query), words(query)
         if not query_key:
             return []
+        kinds = self.kinds_named(query_key)
         hits = []
         for entity in self.entities.values():
             if of_class is not None and of_class not in entity.classes:
@@ -154,10 +188,21 @@ class SearchIndex:
                 value = score(query_key, query_words, label)
                 if value is not None and (best is None or value > best[0]):
                     best = (value, label)
+            if best is None and kinds & entity.classes and entity.labels:
+                best = (KIND, entity.labels[0])
             if best is not None:
                 hits.append(Hit(entity, best[1], best[0]))
         hits.sort(key=lambda hit: (-hit.score, fold(hit.matched.text), hit.entity.iri))
         return hits if limit is None else hits[:limit]
+
+    def kinds_named(self, query_key: str) -> set[str]:
+        """The classes one of whose labels (in any language, or its plural "-s" in English)
+        is the query."""
+        return {
+            iri
+            for iri, labels in self.class_labels.items()
+            if any(query_key in (key(text), key(text) + "s") for text in labels.values())
+        }
 
     def label(self, iri: str, lang: str) -> str:
         entity = self.entities.get(iri)
@@ -178,13 +223,14 @@ class SearchIndex:
         class_labels: dict[str, dict[str, str]] = {}
         for label in labels.all_labels(layout.vocabulary, ("label",)):
             class_labels.setdefault(label.iri, {})[label.lang] = label.text
-        supers, types = labels.supers(), labels.types()
+        supers, types, parents = labels.supers(), labels.types(), labels.parents()
         entities = {
             iri: Entity(
                 iri,
                 tuple(entity_labels),
                 most_specific(types.get(iri, ()), supers),
                 frozenset(types.get(iri, ())),
+                tuple(sorted(parents.get(iri, ()))),
             )
             for iri, entity_labels in found.items()
         }

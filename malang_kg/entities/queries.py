@@ -91,6 +91,19 @@ AREA_INSIDE = labelled(
     "x",
 )
 
+# Awards won by the organisations based in an area: (award, organisation).
+AREA_AWARDS = labelled("?x ?y", "?y mk:basedIn ?s . ?x mk:recipient ?y .", "x", "y")
+
+# The other areas of the same kind (kelurahan, kecamatan) in the area that contains it.
+AREA_SIBLINGS = labelled(
+    "?x",
+    """VALUES ?kind { mk:Kelurahan mk:Kecamatan }
+  ?s a ?kind ; schema:containedInPlace ?parent .
+  ?x a ?kind ; schema:containedInPlace ?parent .
+  FILTER (?x != ?s)""",
+    "x",
+)
+
 AREA_ORGANISATIONS = labelled(
     "?x ?p",
     "VALUES ?p { mk:basedIn mk:operatesWithin mk:jurisdiction }\n  ?x ?p ?s .",

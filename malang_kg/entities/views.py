@@ -14,9 +14,11 @@ from urllib.parse import quote
 from malang_kg.engine import Row, Term
 from malang_kg.entities.model import Entity, Quote, Value
 from malang_kg.entities.queries import (
+    AREA_AWARDS,
     AREA_CHAIN,
     AREA_INSIDE,
     AREA_ORGANISATIONS,
+    AREA_SIBLINGS,
     ARTICLE,
     ORGANISATION,
     ORGANISATION_PAIRS,
@@ -48,6 +50,8 @@ class AreaView:
     within: tuple[Value, ...]  # organisations based somewhere inside it (inferred)
     governed_by: tuple[Value, ...]  # government bodies whose jurisdiction it is
     forecast: Value | None
+    awards: tuple[Pair, ...] = ()  # awards won by organisations based in it, with the winner
+    siblings: tuple[Value, ...] = ()  # the other areas of its kind in the area containing it
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,10 @@ def area_view(reader: EntityReader, entity: Entity) -> AreaView:
     if forecast is None and is_kelurahan and kemendagri:
         url = BMKG_FORECAST + quote(kemendagri[0], safe=".")
         forecast = reader.value(Term.uri(url))
+    awards = _pairs(reader.select(AREA_AWARDS, s=subject), reader)
+    siblings = [
+        reader.value(row["x"], row.get("xLabel")) for row in reader.select(AREA_SIBLINGS, s=subject)
+    ]
     return AreaView(
         chain=tuple(chain),
         areas=_ordered(areas),
@@ -157,6 +165,8 @@ def area_view(reader: EntityReader, entity: Entity) -> AreaView:
         within=_ordered(within),
         governed_by=_ordered(organisations[mk + "jurisdiction"]),
         forecast=forecast,
+        awards=awards,
+        siblings=_ordered(siblings),
     )
 
 

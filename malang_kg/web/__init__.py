@@ -24,6 +24,7 @@ from malang_kg.web.views import (
     complete,
     downloads,
     ops,
+    overviews,
     pages,
     reconcile,
     shortlinks,
@@ -47,7 +48,9 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     headers.init_app(app, settings)  # CORS, the body size limit, Vary
     i18n.init_app(app)
     disconnect.init_app(app)  # a query whose client has gone is stopped
-    features = (site, ops, pages, api, complete, downloads, reconcile, sparql, shortlinks)
+    features = (
+        site, overviews, ops, pages, api, complete, downloads, reconcile, sparql, shortlinks,
+    )  # fmt: skip
     for feature in features:
         app.register_blueprint(feature.bp)
     limits.init_app(app, settings)  # per-client rate limits on /sparql, /q, /api, /reconcile

@@ -31,6 +31,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 REQUIRED = {
     "awards": [
         "award",
+        "awardLabel",
         "event",
         "eventLabel",
         "organizer",
@@ -38,6 +39,8 @@ REQUIRED = {
         "category",
         "categoryLabel",
         "rank",
+        "placing",
+        "placingLabel",
         "recipient",
         "recipientLabel",
         "year",

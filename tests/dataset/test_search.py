@@ -286,7 +286,7 @@ def test_search_json_shape(client: FlaskClient, url: str, headers: dict[str, str
     hits = response.json
     assert isinstance(hits, list) and len(hits) >= 2
     for hit in hits:
-        assert set(hit) == {"iri", "label", "types", "matched", "score"}
+        assert set(hit) == {"iri", "label", "types", "parents", "matched", "score"}
         assert isinstance(hit["iri"], str) and hit["iri"].startswith(ID)
         assert isinstance(hit["label"], str) and isinstance(hit["matched"], str)
         assert isinstance(hit["types"], list) and all(isinstance(t, str) for t in hit["types"])
@@ -296,6 +296,7 @@ def test_search_json_shape(client: FlaskClient, url: str, headers: dict[str, str
         "iri": SAMAAN,
         "label": "Samaan",
         "types": [MK + "Kelurahan"],
+        "parents": [ID + "kecamatan/klojen"],
         "matched": "Samaan",
         "score": hits[0]["score"],
     }
@@ -342,3 +343,56 @@ def test_search_json_errors(client: FlaskClient, url: str, message: str) -> None
 def test_search_json_without_matches_is_an_empty_list(client: FlaskClient) -> None:
     response = client.get("/search?q=zzzzqqq", headers={"Accept": "application/json"})
     assert response.status_code == 200 and response.json == []
+
+
+# --- forgiving: typos, reduplication, kinds, parents ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("saman", "samaan"),  # one letter missing
+        ("samaam", "samaan"),  # one letter wrong
+        ("oro2 dowo", "oro-oro-dowo"),  # reduplication shorthand
+        ("oro2dowo", "oro-oro-dowo"),
+        ("rampal celeket", "rampalcelaket"),  # a typo in a two-word name
+        ("bakalan krajaan", "bakalankrajan"),
+    ],
+)
+def test_typos_and_shorthand_find_the_kelurahan_first(
+    index: SearchIndex, query: str, slug: str
+) -> None:
+    hits = index.search(query)
+    assert hits and hits[0].entity.iri == KELURAHAN + slug, [h.entity.iri for h in hits[:3]]
+
+
+def test_reduplication_is_the_word_twice() -> None:
+    assert words("oro2 dowo") == ("orooro", "dowo")
+    assert key("Oro2 Dowo") == key("Oro-oro Dowo")
+    assert words("AMH 2023") == ("amh", "2023")  # a number is not a reduplication
+
+
+def test_short_queries_forgive_no_typo() -> None:
+    assert order("bunka") == ["exact-pref", "exact-alt", "word", "words"]  # near "bunga"
+    assert order("zzz") == [] and order("bug") == []
+
+
+def test_a_kind_of_thing_finds_the_things_of_that_kind(index: SearchIndex) -> None:
+    for query in ("penghargaan", "Penghargaan", "award", "awards"):
+        found = {hit.entity.iri for hit in index.search(query)}
+        awards = {iri for iri, e in index.entities.items() if MK + "Award" in e.classes}
+        assert len(awards) == 7 and awards <= found, query
+    kelurahan = [h for h in index.search("kelurahan") if MK + "Kelurahan" in h.entity.classes]
+    assert len(kelurahan) == 57
+
+
+def test_each_entity_knows_its_parent_area(index: SearchIndex) -> None:
+    assert index.entities[SAMAAN].parents == (ID + "kecamatan/klojen",)
+    assert index.entities[KIM_SAMAAN].parents == (SAMAAN,)
+
+
+def test_the_search_page_shows_kind_and_parent_area(client: FlaskClient) -> None:
+    html = client.get("/search?q=saman&lang=en").get_data(as_text=True)
+    start = html.index('<li class="hit">')
+    first = html[start : html.index("</li>", start)]
+    assert ">Samaan</a>" in first and "/id/kecamatan/klojen" in first and "kelurahan" in first

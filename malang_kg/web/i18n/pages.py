@@ -7,6 +7,8 @@ NAV: dict[str, dict[str, str]] = {
     "skip": {"id": "Langsung ke isi", "en": "Skip to content"},
     "nav_label": {"id": "Navigasi situs", "en": "Site navigation"},
     "home": {"id": "Beranda", "en": "Home"},
+    "awards": {"id": "Penghargaan", "en": "Awards"},
+    "areas": {"id": "Wilayah", "en": "Areas"},
     "ontology": {"id": "Ontologi", "en": "Ontology"},
     "search": {"id": "Cari", "en": "Search"},
     "search_label": {"id": "Cari entitas", "en": "Search entities"},
@@ -87,6 +89,33 @@ TEXTS: dict[str, dict[str, str]] = {
     "kemendagri_code": {"id": "Kode Kemendagri", "en": "Kemendagri code"},
     "bps_code": {"id": "Kode BPS", "en": "BPS code"},
     "based_here": {"id": "Organisasi yang berbasis di sini", "en": "Organisations based here"},
+    "awards_here": {
+        "id": "Penghargaan yang diraih organisasi di sini",
+        "en": "Awards won by organisations based here",
+    },
+    "won_by": {"id": "diraih oleh", "en": "won by"},
+    "siblings": {"id": "Wilayah lain di {parent}", "en": "Other areas in {parent}"},
+    "siblings_plain": {"id": "Wilayah lain di wilayah yang sama", "en": "Other areas alongside"},
+    "code_not_found_title": {"id": "Kode tidak ditemukan", "en": "Code not found"},
+    "code_not_found": {
+        "id": "Tidak ada wilayah dalam graf ini dengan kode",
+        "en": "No area of this graph has the code",
+    },
+    "code_unknown_scheme": {
+        "id": "Skema kode tidak dikenal: gunakan /code/kemendagri/… atau /code/bps/….",
+        "en": "Unknown code scheme: use /code/kemendagri/… or /code/bps/….",
+    },
+    "code_did_you_mean": {"id": "Mungkin maksud Anda:", "en": "Did you mean:"},
+    "code_forms": {
+        "id": "Kode boleh ditulis dengan atau tanpa titik, mis. /code/kemendagri/35.73.02.1003 "
+        "atau /code/kemendagri/3573021003; kode BPS berupa angka saja, mis. /code/bps/3573030001.",
+        "en": "A code may be written with or without its dots, e.g. /code/kemendagri/35.73.02.1003 "
+        "or /code/kemendagri/3573021003; BPS codes are digits only, e.g. /code/bps/3573030001.",
+    },
+    "code_all_areas": {"id": "Semua wilayah dan kodenya", "en": "Every area and its codes"},
+    "scheme_kemendagri": {"id": "kode Kemendagri", "en": "Kemendagri code"},
+    "scheme_bps": {"id": "kode BPS", "en": "BPS code"},
+    "code_link": {"id": "Buka wilayah dengan kode ini", "en": "Open the area with this code"},
     "operating_within": {
         "id": "Organisasi yang berbasis di wilayah di dalamnya (disimpulkan)",
         "en": "Organisations based in an area inside it (inferred)",

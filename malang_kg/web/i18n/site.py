@@ -16,13 +16,33 @@ TEXTS: dict[str, dict[str, str]] = {
         "events, awards and administrative areas (the city, 5 kecamatan, 57 kelurahan with their "
         "Kemendagri and BPS codes), each fact with the sentence it comes from.",
     },
+    "start": {"id": "Mulai dari sini", "en": "Start here"},
+    "start_awards": {"id": "Penghargaan", "en": "Awards"},
+    "start_awards_help": {
+        "id": "Apa yang diraih kota dan warganya, per ajang",
+        "en": "What the city and its citizens won, by competition",
+    },
+    "start_areas": {"id": "Wilayah", "en": "Areas"},
+    "start_areas_help": {
+        "id": "5 kecamatan dan 57 kelurahan, kode dan KIM-nya",
+        "en": "5 kecamatan and 57 kelurahan, their codes and KIM",
+    },
+    "start_organisations": {"id": "Badan pemerintah", "en": "Government bodies"},
+    "start_organisations_help": {
+        "id": "Pemerintah kota, perangkat daerah, kementerian",
+        "en": "The city government, its offices, ministries",
+    },
+    "start_people": {"id": "Orang", "en": "People"},
+    "start_people_help": {"id": "Pejabat dan jabatannya", "en": "Officials and their posts"},
     "search": {"id": "Cari", "en": "Search"},
     "search_label": {"id": "Cari nama", "en": "Search by name"},
     "search_hint": {
-        "id": "Nama wilayah, organisasi, orang, acara atau penghargaan; ejaan, huruf besar, "
-        "aksen dan spasi tidak berpengaruh (mis. “rampal celaket”).",
-        "en": "A name of an area, organisation, person, event or award; spelling variants, "
-        "case, accents and spaces do not matter (e.g. “rampal celaket”).",
+        "id": "Nama wilayah, organisasi, orang, acara atau penghargaan, atau jenisnya "
+        "(mis. “penghargaan”, “kelurahan”); salah ketik kecil, huruf besar, aksen, spasi, "
+        "tanda hubung dan angka ulang (“oro2 dowo”) tidak berpengaruh.",
+        "en": "A name of an area, organisation, person, event or award, or a kind of thing "
+        "(e.g. “awards”, “kelurahan”); small typos, case, accents, spaces, hyphens and the "
+        "reduplication shorthand (“oro2 dowo”) do not matter.",
     },
     "statistics": {"id": "Statistik", "en": "Statistics"},
     "build": {"id": "Versi build", "en": "Build"},
@@ -68,6 +88,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "results_for": {"id": "hasil untuk", "en": "results for"},
     "showing": {"id": "ditampilkan", "en": "shown"},
     "matched": {"id": "cocok dengan", "en": "matched"},
+    "in_area": {"id": "di", "en": "in"},
     "no_results": {
         "id": "Tidak ada yang cocok. Coba sebagian nama saja, atau jelajahi per kelas di halaman "
         "depan.",

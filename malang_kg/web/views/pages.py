@@ -10,10 +10,17 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotAcceptable, NotFound
 
-from malang_kg.dataset.lookups import CODE_SCHEMES, areas_with_code
+from malang_kg.dataset.lookups import (
+    CODE_SCHEMES,
+    NearCode,
+    all_codes,
+    areas_with_code,
+    canonical_code,
+    near_codes,
+)
 from malang_kg.entities.ontology import document, graph_triples
 from malang_kg.entities.reader import EntityReader, PageNotFound
 from malang_kg.entities.views import add_views
@@ -23,12 +30,17 @@ from malang_kg.formats.results import SerializationError, serialize_graph
 from malang_kg.iris import local_path, valid_path
 from malang_kg.web.context import engine, label_index, layout, links
 from malang_kg.web.http import caching as ld
-from malang_kg.web.i18n import choose_language, explicit_language, translator, vary_language
+from malang_kg.web.i18n import (
+    choose_language,
+    explicit_language,
+    other_language,
+    translator,
+    vary_language,
+)
 from malang_kg.web.i18n.pages import TEXTS
 
 bp = Blueprint("pages", __name__)
 
-_CODE = re.compile(r"[0-9][0-9.]{0,31}")
 MAX_PAGE = 100_000
 # The RDF an entity or the ontology is served as, by Accept or by file suffix (``/data/x.ttl``).
 DATA_FORMATS = (fmt.TURTLE, fmt.JSON_LD, fmt.N_TRIPLES, fmt.RDF_XML)
@@ -228,13 +240,47 @@ def ontology(suffix: str | None = None) -> Response:
 # --- /code ---------------------------------------------------------------------------------------
 
 
-@bp.get("/code/<scheme>/<code>", merge_slashes=False)
+@bp.get("/code/<scheme>/<path:code>", merge_slashes=False)
 def code(scheme: str, code: str) -> Response:
-    """303 to the area whose Kemendagri or BPS code this is."""
-    if scheme not in CODE_SCHEMES or not _CODE.fullmatch(code):
-        abort(404, "Unknown code: use /code/kemendagri/NN.NN.NN.NNNN or /code/bps/NNNNNNNNNN.")
-    areas = areas_with_code(engine(), layout(), scheme, code)
+    """303 to the area whose Kemendagri or BPS code this is, written with or without its dots
+    (spaces and hyphens too); else a 404 naming the codes near it."""
+    scheme = scheme.strip().lower()
+    canonical = canonical_code(scheme, code) if scheme in CODE_SCHEMES else None
+    areas = areas_with_code(engine(), layout(), scheme, canonical) if canonical else []
     paths = [path for area in areas if (path := layout().path(area))]
-    if not paths:
-        abort(404, f"No area of this graph has the {scheme} code {code}.")
-    return ld.see_other(local_path("id", paths[0]))
+    if paths:
+        return ld.see_other(local_path("id", paths[0]))
+    lang = choose_language()
+    near = near_codes(all_codes(engine(), layout()), code)
+    if request.accept_mimetypes.accept_html:
+        return _code_not_found_page(scheme, code.strip(), near, lang)
+    t = translator(TEXTS, lang)
+    message = t("code_unknown_scheme") if scheme not in CODE_SCHEMES else t("code_not_found")
+    hints = ", ".join(f"/code/{n.scheme}/{n.code}" for n in near)
+    raise NotFound(f"{message} {t('code_did_you_mean')} {hints}" if hints else message)
+
+
+def _code_not_found_page(scheme: str, code: str, near: list[NearCode], lang: str) -> Response:
+    labels = label_index().best_labels({n.area for n in near}, lang, other_language(lang))
+    suggestions = [
+        {
+            "href": f"/code/{n.scheme}/{n.code}",
+            "scheme": n.scheme,
+            "code": n.code,
+            "area": labels[n.area].value if n.area in labels else n.area,
+        }
+        for n in near
+    ]
+    html = render_template(
+        "pages/code_not_found.html",
+        t=translator(TEXTS, lang),
+        lang=lang,
+        scheme=scheme if scheme in CODE_SCHEMES else None,
+        code=code,
+        suggestions=suggestions,
+    )
+    response = Response(html, status=404, mimetype="text/html")
+    response.content_language.add(lang)
+    for header in ("Accept", *vary_language()):
+        response.vary.add(header)
+    return response

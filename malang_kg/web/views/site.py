@@ -287,6 +287,11 @@ def _search_html(raw: str | None, problem: str | None, lang: str) -> tuple[str, 
             "iri": hit.entity.iri,
             "href": _entity_link(hit.entity.iri),
             "types": [index.class_label(c, lang) for c in hit.entity.types] if index else [],
+            "parents": [
+                {"label": index.label(p, lang), "href": _entity_link(p)} for p in hit.entity.parents
+            ]
+            if index
+            else [],
             "matched": hit.matched.text,
             "matched_lang": hit.matched.lang or "",
             "score": hit.score,
