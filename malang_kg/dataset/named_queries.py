@@ -1,7 +1,8 @@
 """Named queries: ``queries/<name>.rq`` files whose comment header gives their title and
 description in both languages, their typed parameters (``# param NAME: TYPE [= DEFAULT] ;
 HELP``, TYPE one of ``iri``, ``string``, ``language``, ``integer``, ``date``, or
-``label-language``: the language of the labels, not bound in the query) and the columns that get
+``label-language``: the language of the labels, not bound in the query; ``# help@id NAME: …`` gives
+the help in Indonesian) and the columns that get
 labels (``# label COLUMN: LABEL_COLUMN``, added from the label index after the query ran, so the
 SPARQL returns IRIs alone). Each is parsed and run on an empty store at start-up, so a bad file
 stops the app naming it. Parameters are bound as values (``engine/bindings.py``), so each must be
@@ -9,6 +10,7 @@ projected; answers come a page at a time (``PageRequest``), so the query has no 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -34,7 +36,7 @@ PARAM_TYPES = ("iri", "string", "language", "integer", "date", "label-language")
 LANGUAGES = ("id", "en")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEADER = re.compile(
-    r"^#\s*(?P<key>[A-Za-z]+(?:@[a-z]{2})?|(?:param|label)\s+[A-Za-z_][A-Za-z0-9_]*)\s*:\s*"
+    r"^#\s*(?P<key>[A-Za-z]+(?:@[a-z]{2})?|(?:param|label|help@id)\s+[A-Za-z_][A-Za-z0-9_]*)\s*:\s*"
     r"(?P<value>.*)$"
 )
 _PARAM = re.compile(r"^(?P<type>[a-z-]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<help>.*))?$")
@@ -59,7 +61,12 @@ class Parameter:
     name: str
     type: str
     default: str | None
-    help: str
+    help: str  # in English
+    help_id: str = ""  # in Indonesian (``# help@id NAME: …``), where given
+
+    def help_in(self, lang: str) -> tuple[str, str]:
+        """The help text in ``lang`` if there is one, else in English; (text, its language)."""
+        return (self.help_id, "id") if lang == "id" and self.help_id else (self.help, "en")
 
     @property
     def bound(self) -> bool:
@@ -159,6 +166,13 @@ def _parse_header(path: Path, text: str) -> Header:
         key, value = match["key"], match["value"].strip()
         if key.startswith("param"):
             parameters.append(_parse_param(path, key.split()[1], value))
+        elif key.startswith("help@id"):
+            name = key.split()[1]
+            found = [p for p in parameters if p.name == name]
+            if not found:
+                raise QueryFileError(f"{path.name}: {key}: no parameter {name!r} before it")
+            index = parameters.index(found[0])
+            parameters[index] = dataclasses.replace(found[0], help_id=value)
         elif key.startswith("label"):
             if not _VARIABLE.match(value):
                 raise QueryFileError(f"{path.name}: {key}: {value!r} is not a column name")

@@ -135,12 +135,14 @@ def test_kelurahan_samaan(client: FlaskClient) -> None:
 def test_klojen_lists_its_kelurahan_and_the_kims_within(client: FlaskClient) -> None:
     html, _ = fetch(client, "/page/kecamatan/klojen?lang=en")
     area = section(html, "area")
-    inside = area.split("Areas inside it")[1]
+    inside = area.split("Areas inside it")[1].split("</ul>")[0]
     assert "/page/kelurahan/samaan?lang=en" in inside and "/page/kelurahan/kauman" in inside
     assert inside.count("<li>") == 11
     within = area.split("Organisations based in an area inside it")[1]
     assert "/page/organization/kim-samaan" in within
     assert "Organisations based here" not in area
+    siblings = area.split("Other areas in Malang City")[1].split("</ul>")[0]
+    assert siblings.count("<li>") == 4 and "/page/kecamatan/sukun" in siblings
 
 
 def test_city_incoming_links_are_paged(client: FlaskClient) -> None:

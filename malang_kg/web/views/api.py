@@ -298,7 +298,8 @@ def _page(
             "name": p.name,
             "type": p.type,
             "default": p.default or "",
-            "help": p.help,
+            "help": p.help_in(lang)[0],
+            "help_lang": p.help_in(lang)[1],
             "value": raw.get(p.name, p.default or ""),
             "input": INPUT_TYPES.get(p.type, "text"),
             "choices": LANGUAGES
