@@ -19,6 +19,10 @@ class Quote:
     text: str
     sentence: str  # the sentence's IRI
     href: str | None = None  # the article's page, anchored at the sentence
+    lang: str = ""  # the language of the text it is quoted from, where known
+    source: Value | None = None  # the document, by its title
+    date: str = ""  # the document's date of publication
+    publisher: Value | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class Value:
 class PropertyGroup:
     predicate: Value
     values: tuple[Value, ...]
+    # Properties whose values here are the same and all inferred (a super-property of a reused
+    # vocabulary, say): shown once, under this property, as "also".
+    also: tuple[Value, ...] = ()
 
     @property
     def inferred(self) -> bool:

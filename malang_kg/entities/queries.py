@@ -40,11 +40,22 @@ AXIOMS = labelled(
     "v",
 )
 
-EVIDENCE = EntityQuery("""SELECT ?s ?sentence ?exact ?source WHERE {
-  ?s mk:evidence ?sentence .
+# Each sentence stating a fact of the entity, with its source: the source's title (a label), its
+# date, its publisher and the language of the text the sentence is quoted from (its body's).
+EVIDENCE = labelled(
+    "?sentence ?exact ?source ?date ?publisher ?language",
+    """?s mk:evidence ?sentence .
   ?sentence oa:hasSelector/oa:exact ?exact .
-  OPTIONAL { ?sentence oa:hasSource ?source }
-}""")
+  OPTIONAL {
+    ?sentence oa:hasSource ?source .
+    OPTIONAL { ?source schema:datePublished ?date }
+    OPTIONAL { ?source schema:publisher ?publisher }
+    OPTIONAL { ?source schema:articleBody ?body }
+    BIND (LANG(?body) AS ?language)
+  }""",
+    "source",
+    "publisher",
+)
 
 INCOMING = labelled("?x ?p ?g", "GRAPH ?g { ?x ?p ?s } FILTER (!isBlank(?x))", "x", "p")
 

@@ -11,6 +11,7 @@ besides.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -238,7 +239,22 @@ class EntityReader:
             href = None
             if source is not None and (path := self.layout.path(source.value)):
                 href = self.links.page(path, "#" + anchor(sentence, "sentence-"))
-            quotes.setdefault(sentence, Quote(row["exact"].value, sentence, href))
+            language, date = row.get("language"), row.get("date")
+            publisher = row.get("publisher")
+            quotes.setdefault(
+                sentence,
+                Quote(
+                    row["exact"].value,
+                    sentence,
+                    href,
+                    lang=language.value if language is not None else "",
+                    source=self.value(source, row.get("sourceLabel")) if source else None,
+                    date=date.value if date is not None else "",
+                    publisher=self.value(publisher, row.get("publisherLabel"))
+                    if publisher
+                    else None,
+                ),
+            )
         return quotes
 
     def _nested(self, rows: list[Row]) -> dict[Term, tuple[PropertyGroup, ...]]:
@@ -258,7 +274,7 @@ class EntityReader:
         nested: dict[Term, tuple[PropertyGroup, ...]],
     ) -> tuple[PropertyGroup, ...]:
         pairs = [(row, tuple(graphs)) for row, graphs in _by_statement(rows, "o")]
-        return self._group_rows(pairs, notes, quotes, nested)
+        return fold_duplicates(self._group_rows(pairs, notes, quotes, nested))
 
     def _group_rows(
         self,
@@ -313,6 +329,33 @@ class EntityReader:
             pages=pages,
             truncated=truncated,
         )
+
+
+def fold_duplicates(groups: tuple[PropertyGroup, ...]) -> tuple[PropertyGroup, ...]:
+    """Each group whose values are all inferred and all stated under another property that has
+    asserted values (``schema:recipient`` beside ``mk:recipient``, its sub-property) folded into
+    that group's ``also``: one row, the inferred property named in it."""
+    asserted = [g for g in groups if not g.inferred]
+    folded: dict[int, list[Value]] = defaultdict(list)
+    kept = []
+    for group in groups:
+        terms = {v.term for v in group.values}
+        home = next(
+            (
+                index
+                for index, other in enumerate(asserted)
+                if other is not group and terms <= {v.term for v in other.values}
+            ),
+            None,
+        )
+        if group.inferred and home is not None and group.predicate.iri != str(RDF.type):
+            folded[home].append(group.predicate)
+        else:
+            kept.append(group)
+    return tuple(
+        dataclasses.replace(g, also=tuple(folded[asserted.index(g)])) if g in asserted else g
+        for g in kept
+    )
 
 
 def _by_statement(rows: list[Row], other: str) -> list[tuple[Row, set[str]]]:

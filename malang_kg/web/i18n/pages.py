@@ -55,7 +55,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The sentences of the source, quoted verbatim, that state what is said here.",
     },
     "read_in_context": {"id": "Baca dalam konteks artikel", "en": "Read it in the article"},
-    "sentence_of": {"id": "Kalimat", "en": "Sentence"},
+    "sentence_of": {"id": "Halaman kalimat ini", "en": "This sentence's page"},
+    "also_as": {"id": "juga, disimpulkan, sebagai", "en": "also, inferred, as"},
+    "also_as_help": {
+        "id": "Penalar menyimpulkan keterangan yang sama dengan properti ini dari properti di atas "
+        "(subproperti atau properti yang setara).",
+        "en": "The reasoner inferred the same statements with this property from the one above "
+        "(its sub-property or an equivalent one).",
+    },
+    "quoted_from": {"id": "Dikutip dari", "en": "Quoted from"},
+    "published_by": {"id": "diterbitkan oleh", "en": "published by"},
+    "english_version": {
+        "id": "kutipan dari versi bahasa Inggris siaran pers",
+        "en": "quoted from the English version of the release",
+    },
     "show_text": {"id": "Tampilkan seluruh teks", "en": "Show the whole text"},
     "referenced_by": {"id": "Dirujuk oleh", "en": "Referenced by"},
     "referenced_by_none": {
