@@ -166,3 +166,23 @@ def test_every_page_kind_is_accessible_and_unsqueezed(
         if found["axe"] or found["squeezed"] or found["lang"] != lang:
             problems[name] = found
     assert not problems, problems
+
+
+def test_the_search_box_suggests_names_as_you_type(
+    live_server: LiveServer, page: webdriver.Chrome
+) -> None:
+    viewport(page, PHONE)
+    visit(page, f"{live_server.url}/?lang=id")
+    box = page.find_element(By.ID, "site-search-q")
+    box.send_keys("saman")
+
+    def suggested(driver: webdriver.Chrome) -> list[str]:
+        found: list[str] = driver.execute_script(
+            "const l = document.getElementById(arguments[0].getAttribute('list'));"
+            "return l ? [...l.options].map((o) => o.value) : [];",
+            box,
+        )
+        return found
+
+    WebDriverWait(page, WAIT).until(lambda d: "Samaan" in suggested(d))
+    assert suggested(page)[0] == "Samaan"

@@ -92,3 +92,13 @@ def test_the_home_page_reaches_awards_and_areas_in_one_tap(client: FlaskClient) 
     html = html_of(client, "/?lang=id")
     assert 'id="to-awards" href="/awards?lang=id"' in html
     assert 'id="to-areas" href="/areas?lang=id"' in html
+
+
+def test_the_home_page_says_what_the_graph_holds_in_plain_words(client: FlaskClient) -> None:
+    html = html_of(client, "/?lang=id")
+    holdings = html[html.index('<ul id="holdings">') :]
+    holdings = holdings[: holdings.index("</ul>")]
+    assert "<strong>7</strong> penghargaan" in holdings
+    assert "<strong>57</strong> kelurahan" in holdings and "<strong>5</strong> kecamatan" in holdings
+    assert "kalimat" not in holdings.lower()  # internal classes stay in the experts' table
+    assert '<details id="all-classes">' in html

@@ -45,11 +45,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "reduplication shorthand (“oro2 dowo”) do not matter.",
     },
     "statistics": {"id": "Statistik", "en": "Statistics"},
+    "holds": {"id": "Isi graf ini", "en": "What the graph holds"},
+    "holds_awards": {"id": "penghargaan", "en": "awards"},
+    "holds_competitions": {"id": "ajang penghargaan", "en": "award competitions"},
+    "holds_bodies": {"id": "badan pemerintah", "en": "government bodies"},
+    "holds_kim": {
+        "id": "Kelompok Informasi Masyarakat (KIM)",
+        "en": "community information groups (KIM)",
+    },
+    "holds_people": {"id": "orang", "en": "people"},
+    "holds_kecamatan": {"id": "kecamatan", "en": "kecamatan (districts)"},
+    "holds_kelurahan": {"id": "kelurahan", "en": "kelurahan (urban villages)"},
+    "holds_source": {
+        "id": "Semuanya dari siaran pers Pemerintah Kota Malang dan data wilayah resmi, setiap "
+        "fakta dengan kalimat sumbernya.",
+        "en": "All of it from the Malang City Government's press releases and the official area "
+        "data, each fact with the sentence it comes from.",
+    },
     "build": {"id": "Versi build", "en": "Build"},
     "triples": {"id": "tripel", "en": "triples"},
     "class": {"id": "Kelas", "en": "Class"},
     "entities": {"id": "Entitas", "en": "Entities"},
-    "browse": {"id": "Jelajahi per kelas", "en": "Browse by class"},
+    "browse": {
+        "id": "Untuk pakar: semua kelas dan jumlahnya",
+        "en": "For experts: every class and its count",
+    },
     "examples": {"id": "Contoh pertanyaan", "en": "Example questions"},
     "examples_intro": {
         "id": "Setiap contoh membuka kuerinya di halaman SPARQL, siap dijalankan atau diubah.",

@@ -126,10 +126,33 @@ def _vary(response: Response) -> Response:
 # --- the landing page ----------------------------------------------------------------------------
 
 
+# What the home page says the graph holds, in plain words: (class, the catalogue key of its
+# sentence part), in the order said.
+HOLDINGS = (
+    ("Award", "holds_awards"),
+    ("AwardCompetition", "holds_competitions"),
+    ("GovernmentBody", "holds_bodies"),
+    ("CommunityInformationGroup", "holds_kim"),
+    ("Person", "holds_people"),
+    ("Kecamatan", "holds_kecamatan"),
+    ("Kelurahan", "holds_kelurahan"),
+)
+
+
+def _holdings(classes: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    counts = {c["name"]: c for c in classes}
+    return [
+        {"key": key, "count": _number(counts[name]["entities"], lang), "href": counts[name]["href"]}
+        for name, key in HOLDINGS
+        if name in counts
+    ]
+
+
 @bp.get("/")
 def index() -> str:
     lang = choose_language()
     current = engine()
+    classes = _classes(lang)
     sparql = url_for("sparql.endpoint")
     optional = [("api", "/api/queries"), ("downloads", "/downloads/")]
     links = [("sparql", sparql), *((name, path) for name, path in optional if _has_route(path))]
@@ -138,7 +161,8 @@ def index() -> str:
         lang,
         build_id=current.build_id,
         triples=_number(current.triples, lang),
-        classes=[dict(c, count=_number(c["entities"], lang)) for c in _classes(lang)],
+        classes=[dict(c, count=_number(c["entities"], lang)) for c in classes],
+        holdings=_holdings(classes, lang),
         examples=sparql_page.examples(sparql, named_queries().values()),
         links=links,
         dataset=_dataset(current.build_id),
