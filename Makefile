@@ -13,7 +13,7 @@ PIP_TOOLS_VERSION := 7.6.2
 # pin to the newest allowed release (by default existing pins are kept where still valid).
 LOCK_FLAGS ?=
 
-.PHONY: venv frontend build run test test-fast lint format lock areas clean distclean bench bench-lock
+.PHONY: venv frontend clients build run test test-fast lint format lock areas clean distclean bench bench-lock
 
 venv: $(STAMP)
 
@@ -44,8 +44,15 @@ run: build
 areas: venv
 	$(BIN)/python scripts/generate_areas.py
 
+# The JavaScript SPARQL client the live tests run (Comunica), pinned in tests/clients.
+CLIENTS := tests/clients/node_modules/.installed
+clients: $(CLIENTS)
+
+$(CLIENTS): tests/clients/package-lock.json tests/clients/package.json
+	cd tests/clients && npm ci --no-audit --no-fund && touch node_modules/.installed
+
 # Every tier: lint, types, then the whole suite (live servers, backends, browser, slow builds).
-test: lint frontend
+test: lint frontend clients
 	$(BIN)/pytest
 
 # The fast tier (well under a minute): lint, types, and the unit tests on the real data built

@@ -57,7 +57,7 @@ http {
         proxy_http_version 1.1;
         proxy_set_header Connection "";
         proxy_set_header Host $$http_host;
-        proxy_set_header X-Forwarded-For $$proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-For $$remote_addr;  # the edge: what clients send is dropped
         proxy_set_header X-Forwarded-Proto $$scheme;
         proxy_read_timeout ${read_timeout}s;
         proxy_buffering on;

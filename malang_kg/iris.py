@@ -26,6 +26,7 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 # Vocabularies whose own terms the reasoner must not describe: entailments about them are trivia.
 BUILTIN_NAMESPACES: tuple[str, ...] = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -250,6 +251,7 @@ __all__ = [
     "SH",
     "SKOS",
     "SPDX",
+    "VCARD",
     "VOID",
     "WD",
     "XSD",

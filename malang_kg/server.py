@@ -10,6 +10,7 @@ so that pruning never deletes them. How it all fits is in ``docs/design.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
 import os
@@ -44,6 +45,8 @@ from malang_kg.web import create_app, query_service
 from malang_kg.web.http import limits
 from malang_kg.web.http.headers import form_limit
 from malang_kg.web.observe.metrics import enable_multiprocess, mark_process_dead
+
+LOOPBACK = "127.0.0.1/32"  # where the nginx front connects from
 
 # gthread hands a new connection to a request thread, which waits up to this long for the
 # request's first bytes before parking the connection in the poller. gunicorn hard-codes 5 s, so
@@ -213,6 +216,8 @@ def serve_forever(settings: Settings) -> int:
     metrics_dir = Path(tempfile.mkdtemp(prefix=f"{METRICS_DIR_PREFIX}{os.getpid()}-"))
     master = os.getpid()
     front, bind = _front(settings, metrics_dir)
+    if front is not None:  # the app believes X-Forwarded-For from its own nginx on loopback
+        settings = trust_front(settings)
     try:
         enable_multiprocess(metrics_dir)
         serving = Serving(settings, f"http://{settings.host}:{settings.port}/", front)
@@ -249,6 +254,13 @@ def serve_forever(settings: Settings) -> int:
             remove_record(settings.store, master)
             shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
+
+
+def trust_front(settings: Settings) -> Settings:
+    """``settings`` with the nginx front (on the loopback) among the trusted proxies."""
+    if LOOPBACK in settings.trusted_proxies:
+        return settings
+    return dataclasses.replace(settings, trusted_proxies=(*settings.trusted_proxies, LOOPBACK))
 
 
 def _front(settings: Settings, directory: Path) -> tuple[Front | None, str]:

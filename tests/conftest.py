@@ -66,7 +66,9 @@ def settings_with(**values: object) -> Settings:
 
 
 def settings_for(store: Path, **overrides: str) -> Settings:
-    values: dict[str, str | None] = {"STORE": str(store)}
+    """Settings over ``store``; the query-time budget off (the suite is one client sending
+    thousands of queries) unless ``QUERY_BUDGET`` is given."""
+    values: dict[str, str | None] = {"STORE": str(store), "QUERY_BUDGET": "0"}
     values.update(overrides)
     return load_settings(values, environ={})
 

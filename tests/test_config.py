@@ -43,8 +43,11 @@ def test_defaults() -> None:
         front_cache_seconds=1.0,
         large_answers=2,
         cache_mb=64,
-        rate_limit="600/minute",
-        rate_limit_storage="memory://",
+        rate_limit="6000/minute",
+        rate_limit_storage="local",
+        query_budget=60.0,
+        error_queries=120,
+        trusted_proxies=(),
         backend_url=None,
         backend_update_url=None,
         backend_store_url=None,
@@ -94,6 +97,9 @@ ENVIRON = {
     "MALANG_KG_BACKEND_USER": "reader",
     "MALANG_KG_BACKEND_PASSWORD": "secret words ",
     "MALANG_KG_BACKEND_TIMEOUT": "2.5",
+    "MALANG_KG_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8 ",
+    "MALANG_KG_QUERY_BUDGET": "30",
+    "MALANG_KG_ERROR_QUERIES": "10",
 }
 
 
@@ -128,6 +134,9 @@ def test_environment_overrides_defaults(tmp_path: Path) -> None:
         cache_mb=0,
         rate_limit="30/minute",
         rate_limit_storage="redis://localhost:6379",
+        query_budget=30.0,
+        error_queries=10,
+        trusted_proxies=("127.0.0.1/32", "10.0.0.0/8"),
         backend_url="http://127.0.0.1:7878/query",
         backend_update_url="http://127.0.0.1:7878/update",
         backend_store_url="https://db.example.org/ds/data?x=1",

@@ -191,16 +191,42 @@ class Settings:
         maximum=65536,
     )
     rate_limit: str = setting(
-        "600/minute",
+        "6000/minute",
         "Requests one client may make to `/sparql`, `/q`, `/api/*` and `/reconcile` together "
-        "(`30/minute`, `5/second;300/hour`), or `off`; past it, 429.",
+        "(`30/minute`, `5/second;300/hour`), or `off`; past it, 429. A flood guard: fair use is "
+        "the query-time budget.",
         "rate",
     )
     rate_limit_storage: str = setting(
-        "memory://",
-        "Where the rate-limit counters live (a Flask-Limiter storage URI); `memory://` counts "
-        "per worker, `redis://host:6379` across workers and servers.",
+        "local",
+        "Where the per-client counters (rate limit, query-time budget) live: `local`, a SQLite "
+        "file every worker of this server shares (a new one at each start); "
+        "`redis://host:6379` across servers; `memory://`, per worker.",
         "str",
+    )
+    query_budget: float = setting(
+        "60",
+        "Seconds of query time one client may use per minute on `/sparql`, `/q`, `/api/*` and "
+        "`/reconcile`; past it, 429 with `Retry-After` until its minute ends. 0 turns it off.",
+        "float",
+        minimum=0,
+        maximum=86400,
+    )
+    error_queries: int = setting(
+        "120",
+        "Failing queries (refused, failed, timed out) one client may send per minute; past it, "
+        "429 until its minute ends.",
+        "int",
+        minimum=1,
+        maximum=1_000_000,
+    )
+    trusted_proxies: tuple[str, ...] = setting(
+        "",
+        "Addresses or networks of the reverse proxies in front of the app (`127.0.0.1`, "
+        "`10.0.0.0/8`, comma-separated): only from them is `X-Forwarded-For` believed, so "
+        "rate limits and logs see the real client; `serve --front nginx` trusts its own nginx.",
+        "networks",
+        default_doc="none",
     )
     backend_url: str | None = setting(
         "",

@@ -3,6 +3,7 @@ errors that name the setting's variable and flag."""
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -11,7 +12,16 @@ if TYPE_CHECKING:
     from malang_kg.config import Setting
 
 Kind = Literal[
-    "path", "optional-path", "str", "optional-str", "int", "float", "iri", "rate", "optional-url"
+    "path",
+    "optional-path",
+    "str",
+    "optional-str",
+    "int",
+    "float",
+    "iri",
+    "rate",
+    "optional-url",
+    "networks",
 ]
 _NOT_IN_IRIS = ' <>"{}|\\^`'
 
@@ -106,6 +116,24 @@ def _parse_url(row: Setting, raw: str) -> str | None:
     return value
 
 
+def _parse_networks(row: Setting, raw: str) -> tuple[str, ...]:
+    """Addresses or networks (``127.0.0.1``, ``10.0.0.0/8``, ``::1``), comma-separated, each in
+    its normal form; none for an empty value."""
+    found = []
+    for part in raw.split(","):
+        text = part.strip()
+        if not text:
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(text, strict=False)))
+        except ValueError:
+            raise ConfigError(
+                f"{row.label}: expected addresses or networks such as 127.0.0.1 or 10.0.0.0/8, "
+                f"comma-separated, got {text!r}"
+            ) from None
+    return tuple(found)
+
+
 def parse(row: Setting, raw: str, home: Path) -> Any:
     """One raw value parsed by its setting's kind; relative paths are resolved against ``home``."""
     if row.kind == "path":
@@ -120,6 +148,8 @@ def parse(row: Setting, raw: str, home: Path) -> Any:
         return _parse_rate(row, raw)
     if row.kind == "optional-url":
         return _parse_url(row, raw)
+    if row.kind == "networks":
+        return _parse_networks(row, raw)
     if row.kind == "optional-str":
         return raw if raw.strip() else None  # kept verbatim: a password may end in a space
     return _parse_str(row, raw)

@@ -16,7 +16,21 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from malang_kg.engine import Term
-from malang_kg.iris import DCAT, DCTERMS, FOAF, RDF, SD, SKOS, SPDX, VOID, WD, XSD, Layout
+from malang_kg.iris import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    RDF,
+    SCHEMA,
+    SD,
+    SKOS,
+    SPDX,
+    VCARD,
+    VOID,
+    WD,
+    XSD,
+    Layout,
+)
 
 if TYPE_CHECKING:
     from malang_kg.engine.service import QueryService
@@ -32,6 +46,7 @@ NAMESPACES = (
     ("foaf", FOAF),
     ("skos", SKOS),
     ("spdx", SPDX),
+    ("vcard", VCARD),
     ("sd", SD),
     ("xsd", XSD),
 )
@@ -47,7 +62,7 @@ DESCRIPTION = {
     "menunjuk kalimat yang menyatakannya, serta 5 kecamatan dan 57 kelurahan kota ini dengan kode "
     "Kemendagri dan BPS; beserta inferensi OWL RL.",
 }
-PUBLISHER = "malang-kg"
+PUBLISHER = "malang-kg"  # the publisher named when the graph says of none (synthetic data)
 KEYWORDS = ("Kota Malang", "Linked Open Data", "kelurahan", "kecamatan", "KIM", "Jawa Timur")
 
 # --- Counting through the engine ---------------------------------------------------------------
@@ -75,6 +90,39 @@ GROUP BY ?ns"""
 SOURCES_QUERY = """SELECT DISTINCT ?document ?class
 WHERE { ?document a ?class }
 ORDER BY ?document"""
+# Who publishes the press releases, by name, and the web sites the graph gives them.
+PUBLISHERS_QUERY = f"""SELECT DISTINCT ?publisher ?name ?url ?class
+WHERE {{
+  ?document a ?class ; <{SCHEMA.publisher}> ?publisher .
+  FILTER (isIRI(?publisher))
+  OPTIONAL {{ ?publisher <{SKOS.prefLabel}> ?name }}
+  OPTIONAL {{ ?publisher <{SCHEMA.url}> ?url FILTER (isIRI(?url)) }}
+}}
+ORDER BY ?publisher ?name ?url"""
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """An organisation publishing the sources, as the graph describes it."""
+
+    iri: str
+    names: tuple[tuple[str, str], ...]  # (language, name)
+    urls: tuple[str, ...]  # its web sites
+
+
+def _publishers(rows: Iterable[Mapping[str, Term]]) -> tuple[Publisher, ...]:
+    found: dict[str, tuple[dict[str, str], list[str]]] = {}
+    for row in rows:
+        names, urls = found.setdefault(row["publisher"].value, ({}, []))
+        name, url = row.get("name"), row.get("url")
+        if name is not None and name.lang:
+            names.setdefault(name.lang, name.value)
+        if url is not None and url.value not in urls:
+            urls.append(url.value)
+    return tuple(
+        Publisher(iri, tuple(sorted(names.items())), tuple(urls))
+        for iri, (names, urls) in found.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -91,6 +139,7 @@ class Statistics:
     property_partitions: tuple[tuple[str, int], ...]  # (property IRI, triples)
     wikidata_links: int
     sources: tuple[str, ...]  # the press releases the data is taken from
+    publishers: tuple[Publisher, ...] = ()  # who publishes them
 
     @property
     def classes(self) -> int:
@@ -112,6 +161,7 @@ def count_statistics(engine: QueryService, base_iri: str) -> Statistics:
     links = engine.select(LINKS_QUERY, {"ns": Term.literal(WIKIDATA_ENTITY)}).rows
     press_release = Term.uri(layout.term("PressRelease"))
     sources = engine.select(SOURCES_QUERY, {"class": press_release}).rows
+    publishers = engine.select(PUBLISHERS_QUERY, {"class": press_release}).rows
     return Statistics(
         build_id=engine.build_id,
         triples=triples,
@@ -131,6 +181,7 @@ def count_statistics(engine: QueryService, base_iri: str) -> Statistics:
         ),
         wikidata_links=_number(links[0].get("n")) if links else 0,
         sources=tuple(row["document"].value for row in sources if "document" in row),
+        publishers=_publishers(row for row in publishers if "publisher" in row),
     )
 
 
@@ -201,11 +252,7 @@ def _catalogue_entry(
     graph.add((dataset, RDF.type, DCAT.Dataset))
     _bilingual(graph, dataset, DCTERMS.title, TITLE)
     _bilingual(graph, dataset, DCTERMS.description, DESCRIPTION)
-    publisher = BNode()
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((publisher, RDF.type, FOAF.Agent))
-    graph.add((publisher, FOAF.name, Literal(PUBLISHER)))
-    graph.add((publisher, FOAF.homepage, URIRef(site.root)))
+    _publisher(graph, dataset, stats, site)
     graph.add((dataset, DCTERMS.license, URIRef(LICENSE)))
     for source in stats.sources:
         graph.add((dataset, DCTERMS.source, URIRef(source)))
@@ -221,6 +268,37 @@ def _catalogue_entry(
         graph.add((dataset, DCAT.keyword, Literal(keyword)))
     graph.add((dataset, FOAF.homepage, URIRef(site.root)))
     graph.add((dataset, DCAT.landingPage, URIRef(site.root)))
+
+
+def _publisher(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls) -> None:
+    """The publishers of the sources, by their IRIs in the graph, each with a contact point
+    made of what the graph says of it (its name and web site; no address is invented). With
+    none in the graph, the service itself."""
+    if not stats.publishers:
+        service = BNode()
+        graph.add((dataset, DCTERMS.publisher, service))
+        graph.add((service, RDF.type, FOAF.Agent))
+        graph.add((service, FOAF.name, Literal(PUBLISHER)))
+        graph.add((service, FOAF.homepage, URIRef(site.root)))
+        return
+    for publisher in stats.publishers:
+        agent = URIRef(publisher.iri)
+        graph.add((dataset, DCTERMS.publisher, agent))
+        graph.add((agent, RDF.type, FOAF.Agent))
+        graph.add((agent, RDF.type, FOAF.Organization))
+        for lang, name in publisher.names:
+            graph.add((agent, FOAF.name, Literal(name, lang=lang)))
+        for url in publisher.urls:
+            graph.add((agent, FOAF.homepage, URIRef(url)))
+        if not publisher.urls:
+            continue
+        contact = BNode()
+        graph.add((dataset, DCAT.contactPoint, contact))
+        graph.add((contact, RDF.type, VCARD.Organization))
+        for lang, name in publisher.names:
+            graph.add((contact, VCARD.fn, Literal(name, lang=lang)))
+        for url in publisher.urls:
+            graph.add((contact, VCARD.hasURL, URIRef(url)))
 
 
 def _counts(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls) -> None:

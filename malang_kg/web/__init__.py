@@ -16,7 +16,7 @@ from malang_kg.engine.service import QueryService
 from malang_kg.iris import Layout
 from malang_kg.store.builds import current_build_dir
 from malang_kg.web import i18n
-from malang_kg.web.http import disconnect, errors, headers, limits
+from malang_kg.web.http import budget, disconnect, errors, headers, limits, proxies
 from malang_kg.web.observe import access
 from malang_kg.web.observe.queries import ObservedService
 from malang_kg.web.views import (
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     app.config["MALANG_KG_ENGINE"] = engine or query_service(settings)
     app.config["MALANG_KG_LAYOUT"] = Layout(settings.base_iri)
     app.config["MALANG_KG_QUERIES"] = load_queries(settings.home, settings.base_iri)
+    proxies.init_app(app, settings.trusted_proxies)  # who the client is, behind a proxy
     access.init_app(app)  # first: it times and logs every request, refused ones too
     errors.init_app(app)
     headers.init_app(app, settings)  # CORS, the body size limit, Vary
@@ -53,7 +54,9 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     )  # fmt: skip
     for feature in features:
         app.register_blueprint(feature.bp)
-    limits.init_app(app, settings)  # per-client rate limits on /sparql, /q, /api, /reconcile
+    counters = limits.counters_uri(settings)  # shared by the workers
+    limits.init_app(app, settings, counters)  # per-client rate limits on /sparql, /q, /api, …
+    budget.init_app(app, settings, counters)  # and query time per client
     bundle = Path(app.static_folder or "") / EDITOR_BUNDLE
     app.jinja_env.globals["editor_script"] = EDITOR_BUNDLE if bundle.is_file() else None
     return app

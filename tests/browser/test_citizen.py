@@ -7,7 +7,7 @@ squeezing text one character per line; a screenshot of each goes to ``test-artif
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
@@ -121,15 +121,21 @@ def test_home_to_areas_to_klojen_to_samaan(
     shot(page, f"route-samaan-{lang}-{size}")
 
 
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize(
     ("query", "first"),
     [("saman", "/kelurahan/samaan"), ("oro2 dowo", "/kelurahan/oro-oro-dowo")],
 )
 def test_forgiving_search_finds_the_place_first(
-    live_server: LiveServer, page: webdriver.Chrome, query: str, first: str
+    live_server: LiveServer, page: webdriver.Chrome, query: str, first: str, size: str, lang: str
 ) -> None:
-    viewport(page, PHONE)
-    visit(page, f"{live_server.url}/search?q={quote(query)}&lang=id")
+    viewport(page, SIZES[size])
+    visit(page, f"{live_server.url}/?lang={lang}")
+    box = page.find_element(By.ID, "site-search-q")
+    box.send_keys(query)
+    box.submit()
+    WebDriverWait(page, WAIT).until(lambda d: urlsplit(d.current_url).path == "/search")
     hit = page.find_element(By.CSS_SELECTOR, "li.hit a")
     assert urlsplit(hit.get_attribute("href") or "").path.endswith(first)
 
@@ -141,8 +147,13 @@ def test_searching_a_kind_finds_the_awards(live_server: LiveServer, page: webdri
     assert len([h for h in hrefs if "/award/" in h]) == 7
 
 
-def test_a_code_without_dots_opens_samaan(live_server: LiveServer, page: webdriver.Chrome) -> None:
-    visit(page, f"{live_server.url}/code/kemendagri/3573021003")
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_code_without_dots_opens_samaan(
+    live_server: LiveServer, page: webdriver.Chrome, size: str, lang: str
+) -> None:
+    viewport(page, SIZES[size])
+    visit(page, f"{live_server.url}/code/kemendagri/3573021003?lang={lang}")
     assert urlsplit(page.current_url).path.endswith("/kelurahan/samaan")
     assert "Samaan" in page.find_element(By.TAG_NAME, "h1").text
 
@@ -186,3 +197,4 @@ def test_the_search_box_suggests_names_as_you_type(
 
     WebDriverWait(page, WAIT).until(lambda d: "Samaan" in suggested(d))
     assert suggested(page)[0] == "Samaan"
+    shot(page, "suggestions-id-phone")

@@ -185,3 +185,38 @@ def test_service_description_points_to_void(client: FlaskClient) -> None:
     graph = Graph().parse(data=response.get_data(as_text=True), format="turtle")
     dataset = next(iter(graph.subjects(RDF.type, SD.Dataset)))
     assert graph.value(dataset, RDFS.seeAlso) == URIRef("http://localhost/.well-known/void")
+
+
+def test_the_description_passes_the_dcat_ap_shapes_and_names_the_publisher(
+    client: FlaskClient,
+) -> None:
+    from pyshacl import validate
+
+    from tests.conftest import ROOT
+
+    graph = _void(client)
+    shapes = Graph().parse(ROOT / "ontology" / "shapes" / "dcat-ap.ttl", format="turtle")
+    conforms, _, report = validate(graph, shacl_graph=shapes)
+    assert conforms, report
+    publisher = graph.value(DATASET, DCTERMS.publisher)
+    assert publisher == URIRef(ID + "organization/pemerintah-kota-malang")
+    names = {
+        str(name) for name in graph.objects(publisher, URIRef("http://xmlns.com/foaf/0.1/name"))
+    }
+    assert names == {"Pemerintah Kota Malang", "Malang City Government"}
+    contact = graph.value(DATASET, DCAT.contactPoint)
+    vcard = Namespace("http://www.w3.org/2006/vcard/ns#")
+    assert graph.value(contact, vcard.hasURL) == URIRef("https://malangkota.go.id/")
+
+
+def test_the_dcat_ap_shapes_can_fail(client: FlaskClient) -> None:
+    from pyshacl import validate
+
+    from tests.conftest import ROOT
+
+    graph = _void(client)
+    graph.remove((DATASET, DCTERMS.publisher, None))
+    graph.remove((None, DCAT.endpointURL, None))
+    shapes = Graph().parse(ROOT / "ontology" / "shapes" / "dcat-ap.ttl", format="turtle")
+    conforms, _, _ = validate(graph, shacl_graph=shapes)
+    assert not conforms

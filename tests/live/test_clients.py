@@ -1,7 +1,12 @@
-"""Common SPARQL clients against the running server: SPARQLWrapper and rdflib's SPARQLStore."""
+"""Common SPARQL clients against the running server: SPARQLWrapper (every return format it
+offers), rdflib's SPARQLStore (every returnFormat) and Comunica (npm, the JavaScript client)."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +14,21 @@ import rdflib
 from rdflib.namespace import RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import ResultRow
-from SPARQLWrapper import GET, JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    GET,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    RDFXML,
+    TSV,
+    TURTLE,
+    URLENCODED,
+    XML,
+    SPARQLWrapper,
+)
 
 from tests.support.live import AWARD, MK, PROXY_VARIABLES, SAMAAN, LiveServer, named_query
 
@@ -115,3 +134,100 @@ def test_rdflib_sparqlstore_select_and_ask_in_every_return_format(
     assert len(rows) == 57
     if return_format in ("xml", "json"):  # rdflib reads ASK answers in these two only
         assert graph.query(f"ASK {{ <{SAMAAN}> a <{MK}Kelurahan> }}").askAnswer is True
+
+
+# --- SPARQLWrapper in every return format it offers -----------------------------------------------
+
+KELURAHAN_SELECT = f"SELECT ?k WHERE {{ ?k a <{MK}Kelurahan> }}"
+SAMAAN_ASK = f"ASK {{ <{SAMAAN}> a <{MK}Kelurahan> }}"
+SAMAAN_CONSTRUCT = (
+    f"CONSTRUCT {{ <{SAMAAN}> a <{MK}Kelurahan> }} WHERE {{ <{SAMAAN}> a <{MK}Kelurahan> }}"
+)
+
+
+def sparqlwrapper(server: LiveServer, query: str, return_format: str) -> Any:
+    client = SPARQLWrapper(server.sparql)
+    client.setQuery(query)
+    client.setReturnFormat(return_format)
+    client.setTimeout(60)
+    return client.queryAndConvert()
+
+
+@pytest.mark.parametrize("return_format", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_in_every_result_format(
+    live_server: LiveServer, return_format: str
+) -> None:
+    answer = sparqlwrapper(live_server, KELURAHAN_SELECT, return_format)
+    if return_format == JSON:
+        rows = answer["results"]["bindings"]
+    elif return_format == XML:
+        rows = answer.getElementsByTagName("result")
+    else:  # CSV and TSV come back as bytes: a header line, then one line per row
+        rows = answer.decode("utf-8").strip().splitlines()[1:]
+    assert len(rows) == 57
+
+
+@pytest.mark.parametrize("return_format", [JSON, XML])
+def test_sparqlwrapper_ask_in_every_result_format(
+    live_server: LiveServer, return_format: str
+) -> None:
+    answer = sparqlwrapper(live_server, SAMAAN_ASK, return_format)
+    if return_format == JSON:
+        assert answer["boolean"] is True
+    else:
+        assert answer.getElementsByTagName("boolean")[0].firstChild.data == "true"
+
+
+@pytest.mark.parametrize("return_format", [TURTLE, N3, RDFXML, XML, JSONLD, JSON])
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+def test_sparqlwrapper_graphs_in_every_format(
+    live_server: LiveServer, return_format: str, form: str
+) -> None:
+    """Every format SPARQLWrapper offers for a graph gives a graph rdflib reads (JSON: asked
+    as JSON-LD; XML: RDF/XML)."""
+    query = SAMAAN_CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{SAMAAN}>"
+    answer = sparqlwrapper(live_server, query, return_format)
+    if isinstance(answer, rdflib.Graph):
+        graph = answer
+    else:
+        data = answer.decode("utf-8") if isinstance(answer, bytes) else answer
+        syntax = "json-ld" if return_format in (JSONLD, JSON) else "turtle"
+        graph = rdflib.Graph().parse(
+            data=data if isinstance(data, str) else str(data), format=syntax
+        )
+    assert (rdflib.URIRef(SAMAAN), RDF.type, rdflib.URIRef(MK + "Kelurahan")) in graph
+
+
+# --- Comunica, the JavaScript client (npm, tests/clients) -----------------------------------------
+
+CLIENTS = Path(__file__).resolve().parent.parent / "clients"
+
+
+def comunica(server: LiveServer, kind: str, query: str) -> Any:
+    if shutil.which("node") is None or not (CLIENTS / "node_modules").is_dir():
+        pytest.fail("Comunica is not installed: run `make clients` (npm ci in tests/clients)")
+    done = subprocess.run(
+        ["node", str(CLIENTS / "comunica.mjs"), server.sparql, kind, query],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_comunica_selects(live_server: LiveServer) -> None:
+    rows = comunica(live_server, "bindings", KELURAHAN_SELECT)
+    assert len(rows) == 57 and {"k": SAMAAN} in rows
+
+
+def test_comunica_asks(live_server: LiveServer) -> None:
+    assert comunica(live_server, "boolean", SAMAAN_ASK) is True
+
+
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+def test_comunica_constructs_and_describes(live_server: LiveServer, form: str) -> None:
+    query = SAMAAN_CONSTRUCT if form == "CONSTRUCT" else f"DESCRIBE <{SAMAAN}>"
+    triples = comunica(live_server, "quads", query)
+    assert [SAMAAN, str(RDF.type), MK + "Kelurahan"] in triples

@@ -99,6 +99,8 @@ def test_the_home_page_says_what_the_graph_holds_in_plain_words(client: FlaskCli
     holdings = html[html.index('<ul id="holdings">') :]
     holdings = holdings[: holdings.index("</ul>")]
     assert "<strong>7</strong> penghargaan" in holdings
-    assert "<strong>57</strong> kelurahan" in holdings and "<strong>5</strong> kecamatan" in holdings
+    assert (
+        "<strong>57</strong> kelurahan" in holdings and "<strong>5</strong> kecamatan" in holdings
+    )
     assert "kalimat" not in holdings.lower()  # internal classes stay in the experts' table
     assert '<details id="all-classes">' in html

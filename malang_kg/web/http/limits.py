@@ -1,13 +1,19 @@
 """Per-client rate limits (Flask-Limiter) on what runs queries or stores for a client:
 ``/sparql``, ``/q`` (short links), ``/api/*`` and ``/reconcile`` share one budget
 (``RATE_LIMIT``). Past it the answer is 429 with ``Retry-After`` and a message in the client's
-format. The counters live in ``RATE_LIMIT_STORAGE``: per worker with ``memory://``, exact across
-workers with Redis."""
+format. The counters live in ``RATE_LIMIT_STORAGE``: by default (``local``) in a SQLite file that
+every worker of the server shares (``counters.py``), so the limit is exact on one server; Redis
+across servers; ``memory://`` per worker."""
 
 from __future__ import annotations
 
+import atexit
 import math
+import os
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
@@ -16,6 +22,7 @@ from limits.errors import ConfigurationError
 from limits.storage import MemoryStorage
 
 from malang_kg.config import SETTINGS_BY_NAME, ConfigError, Settings
+from malang_kg.web.http.counters import storage_uri
 from malang_kg.web.http.errors import drain_body, message_response
 from malang_kg.web.views import api, reconcile, shortlinks, sparql
 
@@ -25,13 +32,35 @@ SCOPE = "queries"
 LIMITER_KEY = "MALANG_KG_LIMITER"
 
 
-def init_app(app: Flask, settings: Settings) -> Limiter | None:
-    """Limit the query endpoint, the API and reconciliation (call after they are registered)."""
+COUNTERS_FILE = "counters.sqlite"
+COUNTERS_PREFIX = "malang-kg-counters-"
+
+
+def counters_uri(settings: Settings) -> str:
+    """The storage URI of the per-client counters. ``local``: a SQLite file in a temporary
+    directory of this app, made before gunicorn forks the workers (so they share it) and
+    removed when the process that made it exits; a restarted server starts counting afresh."""
+    if settings.rate_limit_storage != "local":
+        return settings.rate_limit_storage
+    directory = Path(tempfile.mkdtemp(prefix=COUNTERS_PREFIX))
+    maker = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == maker:  # not the forked workers
+            shutil.rmtree(directory, ignore_errors=True)
+
+    atexit.register(remove)
+    return storage_uri(directory / COUNTERS_FILE)
+
+
+def init_app(app: Flask, settings: Settings, counters: str) -> Limiter | None:
+    """Limit the query endpoint, the API and reconciliation (call after they are registered),
+    counting in the storage at ``counters``."""
     if settings.rate_limit == "off":
         return None
     limiter = Limiter(
         get_remote_address,
-        storage_uri=settings.rate_limit_storage,
+        storage_uri=counters,
         strategy="fixed-window",
         headers_enabled=False,  # Retry-After goes on the 429 only, see _too_many
         key_prefix="malang-kg",

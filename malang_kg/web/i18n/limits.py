@@ -1,0 +1,19 @@
+"""The texts of fair use (the query-time budget and the cap on failing queries), in Indonesian
+and English."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "budget_spent": {
+        "id": "Jatah waktu kueri untuk {client} sudah habis: setiap klien boleh memakai {budget} "
+        "detik waktu kueri per menit. Coba lagi dalam {seconds} detik.",
+        "en": "The query-time budget of {client} is spent: each client may use {budget} s of "
+        "query time a minute. Try again in {seconds} s.",
+    },
+    "errors_spent": {
+        "id": "Terlalu banyak kueri gagal dari {client}: paling banyak {errors} per menit. "
+        "Coba lagi dalam {seconds} detik.",
+        "en": "Too many failing queries from {client}: at most {errors} a minute. Try again in "
+        "{seconds} s.",
+    },
+}
