@@ -223,8 +223,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = setting(
         "",
         "Addresses or networks of the reverse proxies in front of the app (`127.0.0.1`, "
-        "`10.0.0.0/8`, comma-separated): only from them is `X-Forwarded-For` believed, so "
-        "rate limits and logs see the real client; `serve --front nginx` trusts its own nginx.",
+        "`10.0.0.0/8`, comma-separated): only from them is `X-Forwarded-For` believed. "
+        "`serve --front nginx` trusts its own nginx.",
         "networks",
         default_doc="none",
     )

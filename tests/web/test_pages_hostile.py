@@ -79,9 +79,10 @@ def test_literals_never_become_markup(hostile: FlaskClient, url: str) -> None:
     assert "<b>bold</b>" not in lowered
     assert "' onmouseover='" not in html
     assert '"><img' not in html
-    # The only scripts are the JSON-LD block: nothing a literal says opens another.
-    assert lowered.count("<script") == 1
-    assert lowered.count("</script>") == 1
+    # The only scripts are the JSON-LD block and our search suggestions (a file of this
+    # origin): nothing a literal says opens another.
+    assert lowered.count("<script") == 2 and lowered.count('<script src="/static/suggest.js"') == 1
+    assert lowered.count("</script>") == 2
 
 
 @pytest.mark.parametrize("url", PAGES)

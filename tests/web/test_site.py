@@ -107,7 +107,7 @@ def test_language_choice(client: FlaskClient, url: str, accept_language: str, la
     # What the dataset is, in both languages, the chosen one first.
     first, second = html.find(TEXTS["about"][lang]), html.find(TEXTS["about"][other])
     assert 0 < first < second
-    assert f'<h2 id="statistics-heading">{TEXTS["statistics"][lang]}</h2>' in html
+    assert f'<h2 id="statistics-heading">{TEXTS["holds"][lang]}</h2>' in html
     # Without ?lang= the page depends on Accept-Language, and caches must know.
     varies = "Accept-Language" in response.headers.get("Vary", "")
     assert varies == ("lang=" not in url or url.endswith("=xx"))

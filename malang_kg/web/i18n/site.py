@@ -50,7 +50,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "holds_competitions": {"id": "ajang penghargaan", "en": "award competitions"},
     "holds_bodies": {"id": "badan pemerintah", "en": "government bodies"},
     "holds_kim": {
-        "id": "Kelompok Informasi Masyarakat (KIM)",
+        "id": "KIM (Kelompok Informasi Masyarakat)",
         "en": "community information groups (KIM)",
     },
     "holds_people": {"id": "orang", "en": "people"},
