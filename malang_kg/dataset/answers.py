@@ -21,8 +21,7 @@ import pyoxigraph as ox
 
 from malang_kg.dataset.named_queries import NamedQuery
 from malang_kg.engine import Row
-from malang_kg.engine.oxterms import select_from_tsv, tsv_lines
-from malang_kg.engine.types import TsvResult
+from malang_kg.engine.oxterms import rows_of_lines, tsv_header_and_rows, tsv_lines
 
 ANSWERS_DIR = "answers"
 INDEX_FILE = "index.json"
@@ -63,19 +62,19 @@ def write_answers(
 
 @dataclass(frozen=True)
 class Answer:
-    """One built answer: its columns and its TSV lines (the header first)."""
+    """One built answer: its columns, its TSV header line and one TSV line per row."""
 
     columns: list[str]
+    header: bytes
     lines: list[bytes]
 
     @property
     def rows(self) -> int:
-        return len(self.lines) - 1
+        return len(self.lines)
 
     def page(self, start: int, stop: int) -> list[Row]:
         """Rows ``start:stop``, parsed."""
-        part = b"\n".join([self.lines[0], *self.lines[1 + start : 1 + stop]]) + b"\n"
-        return select_from_tsv(TsvResult(self.columns, part)).rows
+        return rows_of_lines(self.columns, self.header, self.lines[start:stop])
 
 
 class BuiltAnswers:
@@ -103,7 +102,6 @@ class BuiltAnswers:
                 data = (self.directory / f"{query.name}.tsv").read_bytes()
             except OSError:
                 return None
-            lines = data.split(b"\n")
-            found = Answer(list(entry["columns"]), lines[:-1] if lines[-1] == b"" else lines)
+            found = Answer(list(entry["columns"]), *tsv_header_and_rows(data))
             self._loaded[query.name] = found  # a race computes it twice, harmlessly
         return found

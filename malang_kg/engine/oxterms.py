@@ -121,6 +121,19 @@ def parse_tsv(result: TsvResult) -> ox.QuerySolutions:
     return parsed
 
 
+def tsv_header_and_rows(tsv: bytes) -> tuple[bytes, list[bytes]]:
+    """A TSV answer's header line and its row lines (each row is one line)."""
+    lines = tsv.split(b"\n")
+    return lines[0], lines[1:-1] if lines and lines[-1] == b"" else lines[1:]
+
+
+def rows_of_lines(columns: list[str], header: bytes, lines: list[bytes]) -> list[Row]:
+    """The rows of some TSV row lines (under their answer's header), parsed: a page of an
+    answer is parsed without the rest of it."""
+    part = TsvResult(columns, b"\n".join([header, *lines]) + b"\n")
+    return select_from_tsv(part).rows
+
+
 def select_from_tsv(result: TsvResult) -> SelectResult:
     """``result`` parsed into rows of ``Term``s, for the formats pyoxigraph does not write."""
     parsed = parse_tsv(result)

@@ -15,8 +15,21 @@ from flask import Blueprint, Response, render_template, request
 from malang_kg.dataset.named_queries import run
 from malang_kg.engine import Row, Term
 from malang_kg.iris import SCHEMA, SKOS
-from malang_kg.web.context import built_answers, engine, label_index, layout, named_queries
-from malang_kg.web.i18n import choose_language, explicit_language, translator, vary_language
+from malang_kg.web.context import (
+    built_answers,
+    engine,
+    label_index,
+    layout,
+    links,
+    named_queries,
+)
+from malang_kg.web.i18n import (
+    choose_language,
+    explicit_language,
+    other_language,
+    translator,
+    vary_language,
+)
 from malang_kg.web.i18n.overviews import TEXTS
 
 bp = Blueprint("overviews", __name__)
@@ -58,7 +71,7 @@ def _link(row: Row, column: str) -> dict[str, str] | None:
     label = row.get(column + "Label")
     path = layout().path(term.value) if term.kind == "uri" else None
     return {
-        "href": f"/page/{path}" if path else "",
+        "href": links().entity(term.value) or "" if term.kind == "uri" else "",
         "text": label.value if label is not None else term.value.rsplit("/", 1)[-1],
         "lang": (label.lang or "") if label is not None else "",
         "key": path or term.value,
@@ -180,15 +193,14 @@ def _areas() -> dict[str, Area]:
 
 
 def _shown(area: Area, labels: dict[str, Term]) -> dict[str, Any]:
-    path = layout().path(area.iri)
     return {
-        "href": f"/page/{path}" if path else "",
+        "href": links().entity(area.iri) or "",
         "text": labels[area.iri].value if area.iri in labels else area.iri.rsplit("/", 1)[-1],
         "kemendagri": area.codes.get("kemendagri", []),
         "bps": area.codes.get("bps", []),
         "groups": [
             {
-                "href": f"/page/{p}" if (p := layout().path(g)) else "",
+                "href": links().entity(g) or "",
                 "text": labels[g].value if g in labels else g.rsplit("/", 1)[-1],
             }
             for g in sorted(area.groups)
@@ -203,7 +215,7 @@ def areas() -> Response:
     lang = choose_language()
     found = _areas()
     iris = set(found) | {g for a in found.values() for g in a.groups}
-    labels = label_index().best_labels(iris, lang, "en" if lang == "id" else "id")
+    labels = label_index().best_labels(iris, lang, other_language(lang))
     shown = {iri: _shown(area, labels) for iri, area in found.items()}
     roots: list[dict[str, Any]] = []
     for iri, area in found.items():

@@ -20,7 +20,7 @@ from flask import render_template, request
 from malang_kg.dataset.named_queries import NamedQuery
 from malang_kg.engine import AskResult, GraphResult, QueryRequest, QueryResult, Row, TsvResult
 from malang_kg.engine.errors import QueryError
-from malang_kg.engine.oxterms import select_from_tsv
+from malang_kg.engine.oxterms import rows_of_lines, tsv_header_and_rows
 from malang_kg.engine.tokens import QueryForm
 from malang_kg.formats import media as fmt
 from malang_kg.web.context import layout
@@ -202,10 +202,8 @@ def page_links(window: Window, href: str, lang: str) -> list[Link]:
 
 def tsv_rows(result: TsvResult, start: int, stop: int) -> tuple[list[Row], int]:
     """Rows ``start:stop`` of a TSV answer and how many it has: only those rows are parsed."""
-    lines = result.tsv.split(b"\n")
-    body = lines[1:-1] if lines and lines[-1] == b"" else lines[1:]
-    part = TsvResult(result.columns, b"\n".join([lines[0], *body[start:stop]]) + b"\n")
-    return select_from_tsv(part).rows, len(body)
+    header, body = tsv_header_and_rows(result.tsv)
+    return rows_of_lines(result.columns, header, body[start:stop]), len(body)
 
 
 def count(result: QueryResult) -> int:
