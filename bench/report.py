@@ -28,10 +28,6 @@ class Paths:
     json: Path
 
 
-def _run(size: Results, server: str, scenario: str, connections: int) -> dict[str, Any] | None:
-    return run_of(size, server, scenario, connections)
-
-
 def _cell(run: dict[str, Any] | None) -> str:
     if run is None:
         return "n/a"
@@ -47,7 +43,7 @@ def _scenario_cell(size: Results, server: str, scenario: str, connections: int) 
     runs = size["servers"][server].get("runs", {}).get(scenario, {})
     if "error" in runs:
         return f"failed: {runs['error'][:60]}"
-    return _cell(_run(size, server, scenario, connections))
+    return _cell(run_of(size, server, scenario, connections))
 
 
 # (label, server, scenario or a size-level figure, connections, key)
@@ -153,7 +149,7 @@ def _size_table(size: Results, connections: list[int]) -> list[str]:
             many = max(connections)
             row(
                 f"cheap, {many} clients, every query new (cache cold)",
-                [_cell(_run(size, spec.key, "cheap-cold", many)) for spec in servers],
+                [_cell(run_of(size, spec.key, "cheap-cold", many)) for spec in servers],
             )
     answers = []
     for f in figures:
