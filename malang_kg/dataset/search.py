@@ -9,6 +9,7 @@ the rule."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -195,14 +196,18 @@ class SearchIndex:
         hits.sort(key=lambda hit: (-hit.score, fold(hit.matched.text), hit.entity.iri))
         return hits if limit is None else hits[:limit]
 
+    @functools.cached_property
+    def _class_keys(self) -> dict[str, set[str]]:
+        """The keys a class is named by: each of its labels' and that plural in "-s"."""
+        return {
+            iri: {k for text in labels.values() for k in (key(text), key(text) + "s")}
+            for iri, labels in self.class_labels.items()
+        }
+
     def kinds_named(self, query_key: str) -> set[str]:
         """The classes one of whose labels (in any language, or its plural "-s" in English)
         is the query."""
-        return {
-            iri
-            for iri, labels in self.class_labels.items()
-            if any(query_key in (key(text), key(text) + "s") for text in labels.values())
-        }
+        return {iri for iri, keys in self._class_keys.items() if query_key in keys}
 
     def label(self, iri: str, lang: str) -> str:
         entity = self.entities.get(iri)
