@@ -86,8 +86,10 @@ GRAPH_NAMES: dict[str, MediaType] = {
     "json-ld": JSON_LD,
     "json": JSON_LD,
     "rdfxml": RDF_XML,
+    "rdf+xml": RDF_XML,  # SPARQLWrapper's name, sent as ?format=
     "rdf": RDF_XML,
     "xml": RDF_XML,
+    "n3": TURTLE,  # SPARQLWrapper's N3: Turtle is N3 (a Turtle document is an N3 document)
     "trig": TRIG,
     "nquads": N_QUADS,
     "nq": N_QUADS,
