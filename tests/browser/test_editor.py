@@ -73,6 +73,21 @@ def offered(driver: webdriver.Chrome) -> list[str]:
     return list(driver.execute_script(script))
 
 
+def settled(driver: webdriver.Chrome) -> list[str]:
+    """The completions shown once no newer answer replaces them (the list is the same on two
+    looks 0.3 s apart): a key pressed on a list about to change would land on the new one."""
+    seen: list[list[str]] = [offered(driver)]
+
+    def same(d: webdriver.Chrome) -> bool:
+        now = offered(d)
+        same_as_before = now == seen[-1]
+        seen.append(now)
+        return same_as_before
+
+    WebDriverWait(driver, 15, poll_frequency=0.3).until(same)
+    return seen[-1]
+
+
 def shot(driver: webdriver.Chrome, name: str) -> None:
     path = artifacts_dir() / f"editor-{name}.png"
     assert driver.save_screenshot(str(path)), path
@@ -102,7 +117,7 @@ def test_highlighting_completion_and_ctrl_enter(
     content.send_keys(Keys.ENTER)
     assert "PREFIX mk: <https://w3id.org/malang-kg/ontology#>" in text(page)
     content.send_keys(" .\n  ?x <https://schema.org/containedInPlace> Klojen")
-    assert "kecamatan:klojen" in offered(page)
+    assert "kecamatan:klojen" in settled(page)
     content.send_keys(Keys.ENTER, " }")
     assert "PREFIX kecamatan: <https://w3id.org/malang-kg/id/kecamatan/>" in text(page)
     content.send_keys(Keys.CONTROL, Keys.ENTER)
