@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -74,6 +75,16 @@ def answer(store: ox.Store, job: Job) -> QueryResult:
     return GraphResult(triples, cut, time.perf_counter() - started)
 
 
+Outcome = tuple[QueryResult | None, QueryError | None]  # a batch's answer, or its error
+
+
+def _outcome(store: ox.Store, job: Job) -> Outcome:
+    try:
+        return answer(store, job), None
+    except QueryError as error:
+        return None, error
+
+
 class EmbeddedBackend:
     def __init__(
         self,
@@ -121,8 +132,11 @@ class EmbeddedBackend:
         after its parent did can hang (the query processes open it themselves)."""
         return self._open()
 
-    def _answer(self, job: Job) -> QueryResult:
-        return answer(self._open(), job)
+    def _answer(self, job: Job | tuple[Job, ...]) -> QueryResult | list[Outcome]:
+        """In a query process: one job's answer, or each answer (or error) of a batch."""
+        if isinstance(job, Job):
+            return answer(self._open(), job)
+        return [_outcome(self._open(), one) for one in job]
 
     @property
     def build_id(self) -> str:
@@ -145,6 +159,28 @@ class EmbeddedBackend:
             return answer(self._open(), job)
         result: QueryResult = self.pool.run(job, timeout)
         return result
+
+    def run_all(self, jobs: Sequence[Job], timeout: float) -> list[QueryResult]:
+        """Answer ``jobs`` (each as ``run`` would) with at most one trip to a query process: the
+        bounded lookups here, the others together as one batch within one deadline. Raises the
+        first job's error, if any."""
+        answers: dict[int, QueryResult] = {}
+        rest: list[int] = []
+        for index, job in enumerate(jobs):
+            if self.in_memory and job.subjects is not None and self._bounded(job.subjects):
+                self.in_process += 1
+                answers[index] = answer(self._open(), job)
+            else:
+                rest.append(index)
+        if len(rest) == 1:
+            answers[rest[0]] = self.pool.run(jobs[rest[0]], timeout)
+        elif rest:
+            outcomes: list[Outcome] = self.pool.run(tuple(jobs[i] for i in rest), timeout)
+            for index, (result, error) in zip(rest, outcomes, strict=True):
+                if error is not None:
+                    raise error
+                answers[index] = result  # type: ignore[assignment]
+        return [answers[index] for index in range(len(jobs))]
 
     def _bounded(self, subjects: tuple[str, ...]) -> bool:
         store = self._open()

@@ -10,6 +10,7 @@ service checks against the store's own graphs.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from malang_kg.engine.tokens import FORMS, QueryForm, Token, tokenize
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
 )
+REMEMBERED_BYTES = 4096  # texts up to this long are checked once (``check``)
+REMEMBERED_QUERIES = 1024
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -98,6 +101,20 @@ def _refuse(word: str) -> None:
 
 
 def check(text: str, max_bytes: int, max_nesting: int, base_iri: str | None = None) -> Prepared:
+    """``text`` as the guard passes it, or the QueryError that refuses it. What passed is kept
+    for texts up to ``REMEMBERED_BYTES`` (the pages' own queries, repeated lookups): the same
+    text is never read twice."""
+    if len(text) <= REMEMBERED_BYTES:
+        return _remembered(text, max_bytes, max_nesting, base_iri)
+    return _check(text, max_bytes, max_nesting, base_iri)
+
+
+@functools.lru_cache(maxsize=REMEMBERED_QUERIES)
+def _remembered(text: str, max_bytes: int, max_nesting: int, base_iri: str | None) -> Prepared:
+    return _check(text, max_bytes, max_nesting, base_iri)
+
+
+def _check(text: str, max_bytes: int, max_nesting: int, base_iri: str | None) -> Prepared:
     if len(text.encode("utf-8", errors="surrogatepass")) > max_bytes:
         raise QueryTooLarge(f"the query is longer than {max_bytes} bytes", limit=max_bytes)
     decoded = decode_escapes(text)

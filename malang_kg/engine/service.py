@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Protocol, TypeVar
 
 from malang_kg.config import Settings
@@ -53,6 +53,8 @@ class Backend(Protocol):
     def graphs(self) -> tuple[str, ...]: ...
 
     def run(self, job: Job, timeout: float) -> QueryResult: ...
+
+    def run_all(self, jobs: Sequence[Job], timeout: float) -> list[QueryResult]: ...
 
 
 class QueryService:
@@ -102,11 +104,8 @@ class QueryService:
         limit = self.settings.max_rows
         return min(request.max_rows, limit) if request.max_rows else limit
 
-    def execute(self, request: QueryRequest, prepared: Prepared | None = None) -> QueryResult:
-        """Answer ``request``; ``prepared`` is what ``check`` made of it, if it was checked."""
-        prepared = prepared or self.check(request)
-        limit = self.settings.query_timeout
-        job = Job(
+    def _job(self, request: QueryRequest, prepared: Prepared) -> Job:
+        return Job(
             text=prepared.text,
             bindings=dict(request.bindings),
             default_graphs=request.default_graphs,
@@ -117,19 +116,57 @@ class QueryService:
             as_tsv=request.as_tsv and prepared.form == "select",
             subjects=fixed_subjects(prepared.text, request.bindings, prepared.tokens),
         )
+
+    def _timeout(self, request: QueryRequest) -> float:
+        limit = self.settings.query_timeout
+        return min(request.timeout or limit, limit)
+
+    def _large(self, job: Job, prepared: Prepared) -> bool:
+        return job.subjects is None and holds_large_answer(
+            prepared.text, job.max_rows, prepared.tokens
+        )
+
+    def execute(self, request: QueryRequest, prepared: Prepared | None = None) -> QueryResult:
+        """Answer ``request``; ``prepared`` is what ``check`` made of it, if it was checked."""
+        prepared = prepared or self.check(request)
+        job = self._job(request, prepared)
         key = CacheKey.of(self.build_id, job)
         cached = self.cache.get_answer(key)
         if cached is not None:
             return cached
-        timeout = min(request.timeout or limit, limit)
-        if job.subjects is None and holds_large_answer(
-            prepared.text, job.max_rows, prepared.tokens
-        ):
+        timeout = self._timeout(request)
+        if self._large(job, prepared):
             result = self._run_large(job, timeout)
         else:
             result = self.backend.run(job, timeout)  # errors and timeouts raise: never cached
         self.cache.put_answer(key, result)
         return result
+
+    def execute_all(self, requests: Sequence[QueryRequest]) -> list[QueryResult]:
+        """Answer ``requests`` as ``execute`` would each, those not cached in one trip to the
+        backend (a page's queries: one hop to a query process, not one per query). A query that
+        may hold a large answer runs on its own; the first error raises."""
+        answers: dict[int, QueryResult] = {}
+        batch: list[tuple[int, Job, CacheKey]] = []
+        for index, request in enumerate(requests):
+            prepared = self.check(request)
+            job = self._job(request, prepared)
+            key = CacheKey.of(self.build_id, job)
+            cached = self.cache.get_answer(key)
+            if cached is not None:
+                answers[index] = cached
+            elif self._large(job, prepared):
+                answers[index] = self._run_large(job, self._timeout(request))
+                self.cache.put_answer(key, answers[index])
+            else:
+                batch.append((index, job, key))
+        if batch:
+            timeout = min(self._timeout(requests[index]) for index, _, _ in batch)
+            results = self.backend.run_all([job for _, job, _ in batch], timeout)
+            for (index, _, key), result in zip(batch, results, strict=True):
+                self.cache.put_answer(key, result)
+                answers[index] = result
+        return [answers[index] for index in range(len(requests))]
 
     def _run_large(self, job: Job, timeout: float) -> QueryResult:
         """Run a query whose answer may be large once one of ``LARGE_ANSWERS`` is free; the wait
@@ -152,6 +189,13 @@ class QueryService:
         if not isinstance(result, SelectResult):
             raise QueryError("not a SELECT query")
         return result
+
+    def select_all(self, requests: Sequence[QueryRequest]) -> list[SelectResult]:
+        """Each SELECT answered, in one trip (``execute_all``)."""
+        results = self.execute_all(requests)
+        if not all(isinstance(result, SelectResult) for result in results):
+            raise QueryError("not a SELECT query")
+        return results  # type: ignore[return-value]
 
     def ask(self, text: str, bindings: dict[str, Term] | None = None) -> bool:
         result = self.execute(QueryRequest(text, bindings or {}))

@@ -14,16 +14,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class EntityQuery:
-    """One query of the pages; ``labels``: the variables whose IRIs get a ``…Label`` column."""
+    """One query of the pages; ``labels``: the variables whose IRIs get a ``…Label`` column;
+    ``limit``: the rows a page shows at most (the answer says when there were more)."""
 
     text: str
     labels: tuple[str, ...] = ()
+    limit: int | None = None
 
 
-def labelled(columns: str, pattern: str, *labels: str) -> EntityQuery:
+def labelled(columns: str, pattern: str, *labels: str, limit: int | None = None) -> EntityQuery:
     """``SELECT ?s <columns> WHERE { <pattern> }``, with labels for the variables ``labels``
     (constants of this module, never request data)."""
-    return EntityQuery(f"SELECT ?s {columns} WHERE {{\n  {pattern}\n}}", labels)
+    return EntityQuery(f"SELECT ?s {columns} WHERE {{\n  {pattern}\n}}", labels, limit)
+
+
+SHOWN = 50  # the most rows a page's list shows where a hub may have thousands
 
 
 EXISTS = EntityQuery("SELECT ?s WHERE { { ?s ?p ?o } UNION { ?x ?q ?s } } LIMIT 1")
@@ -103,7 +108,7 @@ AREA_INSIDE = labelled(
 )
 
 # Awards won by the organisations based in an area: (award, organisation).
-AREA_AWARDS = labelled("?x ?y", "?y mk:basedIn ?s . ?x mk:recipient ?y .", "x", "y")
+AREA_AWARDS = labelled("?x ?y", "?y mk:basedIn ?s . ?x mk:recipient ?y .", "x", "y", limit=SHOWN)
 
 # The other areas of the same kind (kelurahan, kecamatan) in the area that contains it.
 AREA_SIBLINGS = labelled(

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from malang_kg.dataset.labels import LabelIndex
-from malang_kg.engine import Row, SelectResult, Term
+from malang_kg.engine import QueryRequest, Row, SelectResult, Term
 from malang_kg.engine.service import QueryService
 from malang_kg.entities.jsonld import schema_jsonld
 from malang_kg.entities.model import (
@@ -84,6 +84,7 @@ class EntityReader:
         self.lang = lang
         self.other = "en" if lang == "id" else "id"
         self._prefixes = links.layout.sparql_prefixes(*QUERY_PREFIXES)
+        self._fetched: dict[tuple[EntityQuery, tuple[tuple[str, Term], ...]], SelectResult] = {}
 
     @property
     def layout(self) -> Layout:
@@ -92,8 +93,32 @@ class EntityReader:
     # - querying -
 
     def run(self, query: EntityQuery, **bindings: Term) -> SelectResult:
-        """Run one of the pages' queries; each row gets the labels the query declares."""
-        result = self.engine.select(self._prefixes + query.text, dict(bindings))
+        """Run one of the pages' queries (unless ``prefetch`` has); each row gets the labels the
+        query declares."""
+        found = self._fetched.get(_key(query, bindings))
+        if found is not None:
+            return found
+        return self.run_all([(query, bindings)])[0]
+
+    def run_all(self, queries: Sequence[tuple[EntityQuery, dict[str, Term]]]) -> list[SelectResult]:
+        """Run the pages' queries together: one trip to the engine for all of them."""
+        results = self.engine.select_all(
+            [
+                QueryRequest(self._prefixes + query.text, dict(bindings), max_rows=query.limit)
+                for query, bindings in queries
+            ]
+        )
+        pairs = zip(queries, results, strict=True)
+        return [self._labelled(query, result) for (query, _), result in pairs]
+
+    def prefetch(self, queries: Sequence[EntityQuery], **bindings: Term) -> None:
+        """Run ``queries`` now, in one trip, for the ``run``/``select`` calls that follow."""
+        wanted = [q for q in dict.fromkeys(queries) if _key(q, bindings) not in self._fetched]
+        results = self.run_all([(q, bindings) for q in wanted])
+        for query, result in zip(wanted, results, strict=True):
+            self._fetched[_key(query, bindings)] = result
+
+    def _labelled(self, query: EntityQuery, result: SelectResult) -> SelectResult:
         if not query.labels:
             return result
         iris = {
@@ -157,6 +182,7 @@ class EntityReader:
         """The entity's RDF for ``/data/…`` (empty when nothing is said about it)."""
         subject = Term.uri(self.layout.entity(path))
         found: dict[tuple[Term, Term, Term], None] = {}
+        self.prefetch([query for *_, query in DATA_QUERIES], s=subject)
         for s, p, o, query in DATA_QUERIES:
             for row in self.select(query, s=subject):
                 found[(subject if s == "s" else row[s], row[p], row[o])] = None
@@ -168,6 +194,7 @@ class EntityReader:
     def read(self, path: str, page: int = 1) -> Entity | None:
         iri = self.layout.entity(path)
         subject = Term.uri(iri)
+        self.prefetch((OUTGOING, INCOMING, AXIOMS, EVIDENCE, NESTED), s=subject)
         out = self.select(OUTGOING, s=subject)
         incoming = self.run(INCOMING, s=subject)
         if not out and not incoming.rows:
@@ -305,22 +332,25 @@ class EntityReader:
         return tuple(sorted(groups, key=_group_order))
 
     def _incoming(self, rows: list[Row], page: int, truncated: bool) -> Incoming:
-        links = [
-            (
-                self.value(row["p"], row.get("pLabel")),
-                self.value(row["x"], row.get("xLabel"), inferred=self._inferred(graphs)),
-            )
-            for row, graphs in _by_statement(rows, "x")
-        ]
-        links.sort(
-            key=lambda link: (_group_order(PropertyGroup(link[0], ())), _value_order(link[1]))
-        )
+        """One page of the incoming links, by property then label; ``Value``s are made for the
+        links shown only (a hub has thousands)."""
+        properties: dict[str, Value] = {}
+        links: list[tuple[tuple[int, int, bool, str], bool, str, str, Row]] = []
+        for row, graphs in _by_statement(rows, "x"):
+            prop = properties.setdefault(row["p"].value, self.value(row["p"], row.get("pLabel")))
+            inferred = self._inferred(graphs)
+            label = row.get("xLabel")
+            text = label.value if label is not None else self.links.short(row["x"].value)
+            order = _group_order(PropertyGroup(prop, ()))
+            links.append((order, inferred, text.casefold(), row["x"].value, row))
+        links.sort(key=lambda link: link[:4])
         pages = max(1, math.ceil(len(links) / PAGE_SIZE))
         if page > pages:
             raise PageNotFound(f"there are {pages} pages of incoming links")
-        shown = links[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         groups: dict[str, tuple[Value, list[Value]]] = {}
-        for prop, value in shown:
+        for _, inferred, _, _, row in links[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
+            value = self.value(row["x"], row.get("xLabel"), inferred=inferred)
+            prop = properties[row["p"].value]
             groups.setdefault(prop.term.value, (prop, []))[1].append(value)
         return Incoming(
             tuple(PropertyGroup(prop, tuple(values)) for prop, values in groups.values()),
@@ -356,6 +386,12 @@ def fold_duplicates(groups: tuple[PropertyGroup, ...]) -> tuple[PropertyGroup, .
         dataclasses.replace(g, also=tuple(folded[asserted.index(g)])) if g in asserted else g
         for g in kept
     )
+
+
+def _key(
+    query: EntityQuery, bindings: dict[str, Term]
+) -> tuple[EntityQuery, tuple[tuple[str, Term], ...]]:
+    return query, tuple(sorted(bindings.items()))
 
 
 def _by_statement(rows: list[Row], other: str) -> list[tuple[Row, set[str]]]:

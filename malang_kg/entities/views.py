@@ -7,9 +7,10 @@ fills ``entity.views``."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from malang_kg.engine import Row, Term
 from malang_kg.entities.model import Entity, Quote, Value
@@ -23,11 +24,14 @@ from malang_kg.entities.queries import (
     ORGANISATION,
     ORGANISATION_PAIRS,
     PERSON,
+    EntityQuery,
 )
 from malang_kg.entities.reader import EntityReader
 from malang_kg.iris import FOAF, OA, ORG, RDF, SCHEMA, anchor
 
 BMKG_FORECAST = "https://api.bmkg.go.id/publik/prakiraan-cuaca?adm4="
+AREA_QUERIES = (AREA_CHAIN, AREA_INSIDE, AREA_ORGANISATIONS, AREA_AWARDS, AREA_SIBLINGS)
+ORGANISATION_QUERIES = (ORGANISATION, ORGANISATION_PAIRS)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class AreaView:
     governed_by: tuple[Value, ...]  # government bodies whose jurisdiction it is
     forecast: Value | None
     awards: tuple[Pair, ...] = ()  # awards won by organisations based in it, with the winner
+    # When there are more awards than a page shows: each organisation, linked to all its awards.
+    awards_elsewhere: tuple[Value, ...] = ()
     siblings: tuple[Value, ...] = ()  # the other areas of its kind in the area containing it
 
 
@@ -120,6 +126,18 @@ def _by_rel(rows: list[Row]) -> dict[str, list[Row]]:
     return grouped
 
 
+def _awards_of(reader: EntityReader, organisations: tuple[Value, ...]) -> tuple[Value, ...]:
+    """Each organisation linked to its awards on ``/awards``."""
+    found = []
+    chosen = {"lang": reader.links.lang} if reader.links.lang else {}
+    for organisation in organisations:
+        path = reader.layout.path(organisation.term.value)
+        if path:
+            query = {"recipient": path, **chosen}
+            found.append(replace(organisation, href="/awards?" + urlencode(query)))
+    return tuple(found)
+
+
 def area_view(reader: EntityReader, entity: Entity) -> AreaView:
     subject = Term.uri(entity.iri)
     mk = reader.layout.vocabulary
@@ -151,7 +169,8 @@ def area_view(reader: EntityReader, entity: Entity) -> AreaView:
     if forecast is None and is_kelurahan and kemendagri:
         url = BMKG_FORECAST + quote(kemendagri[0], safe=".")
         forecast = reader.value(Term.uri(url))
-    awards = _pairs(reader.select(AREA_AWARDS, s=subject), reader)
+    found = reader.run(AREA_AWARDS, s=subject)
+    awards = _pairs(found.rows, reader)
     siblings = [
         reader.value(row["x"], row.get("xLabel")) for row in reader.select(AREA_SIBLINGS, s=subject)
     ]
@@ -166,6 +185,7 @@ def area_view(reader: EntityReader, entity: Entity) -> AreaView:
         governed_by=_ordered(organisations[mk + "jurisdiction"]),
         forecast=forecast,
         awards=awards,
+        awards_elsewhere=_awards_of(reader, based) if found.truncated else (),
         siblings=_ordered(siblings),
     )
 
@@ -289,19 +309,26 @@ def sentence_view(reader: EntityReader, entity: Entity) -> Quote | None:
 
 
 def add_views(reader: EntityReader, entity: Entity) -> None:
-    """Add the views that fit the entity's types (asserted or inferred) to ``entity.views``."""
+    """Add the views that fit the entity's types (asserted or inferred) to ``entity.views``; the
+    queries of all of them are asked at once (one trip to the engine)."""
     mk = reader.layout.vocabulary
     types = {value.term.value for value in entity.values(str(RDF.type))}
+    article = bool(entity.values(str(SCHEMA.articleBody)))
+    people = {mk + "Person", str(FOAF.Person), str(SCHEMA.Person)}
+    chosen: list[tuple[str, Callable[[EntityReader, Entity], Any], tuple[EntityQuery, ...]]] = [
+        (name, make, queries)
+        for name, make, wanted, queries in (
+            ("area", area_view, {mk + "AdministrativeArea"}, AREA_QUERIES),
+            ("organisation", organisation_view, {str(ORG.Organization)}, ORGANISATION_QUERIES),
+            ("person", person_view, people, (PERSON,)),
+            ("award", award_view, {mk + "Award"}, ()),
+            ("sentence", sentence_view, {mk + "Sentence"}, ()),
+        )
+        if types & wanted
+    ]
+    if article:
+        chosen.append(("article", article_view, (ARTICLE,)))
+    reader.prefetch([q for *_, queries in chosen for q in queries], s=Term.uri(entity.iri))
     views: dict[str, Any] = entity.views
-    if mk + "AdministrativeArea" in types:
-        views["area"] = area_view(reader, entity)
-    if str(ORG.Organization) in types:
-        views["organisation"] = organisation_view(reader, entity)
-    if types & {mk + "Person", str(FOAF.Person), str(SCHEMA.Person)}:
-        views["person"] = person_view(reader, entity)
-    if mk + "Award" in types:
-        views["award"] = award_view(reader, entity)
-    if entity.values(str(SCHEMA.articleBody)):
-        views["article"] = article_view(reader, entity)
-    if mk + "Sentence" in types:
-        views["sentence"] = sentence_view(reader, entity)
+    for name, make, _ in chosen:
+        views[name] = make(reader, entity)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import random
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import pytest
@@ -42,6 +43,9 @@ class CountingBackend:
         if job.text.lstrip().startswith("ASK"):
             return AskResult(True)
         return SelectResult(["x"], [{"x": Term.literal(self.value)}])
+
+    def run_all(self, jobs: Sequence[Job], timeout: float) -> list[QueryResult]:
+        return [self.run(job, timeout) for job in jobs]
 
 
 def service(backend: CountingBackend, cache_mb: int = 1) -> QueryService:

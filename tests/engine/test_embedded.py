@@ -176,3 +176,67 @@ def test_the_store_on_disk_answers_as_the_one_in_memory(
 )
 def test_serve_from(serve_from: str, quads: int, expected: bool) -> None:
     assert serves_from_memory(serve_from, quads) is expected
+
+
+BATCH = (
+    QueryRequest(f"SELECT ?p ?o WHERE {{ <{ID}kelurahan/samaan> ?p ?o }}"),
+    QueryRequest(f"ASK {{ <{ID}kelurahan/samaan> ?p ?o }}"),
+    QueryRequest(
+        "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3",
+    ),
+    QueryRequest(
+        f"SELECT ?x WHERE {{ ?x ?p <{ID}kelurahan/samaan> }}",
+        max_rows=1,
+    ),
+)
+
+
+def _same(one: object, other: object) -> bool:
+    if isinstance(one, SelectResult) and isinstance(other, SelectResult):
+
+        def key(row: dict[str, Term]) -> str:
+            return repr(sorted(row.items()))
+
+        return (
+            one.columns == other.columns
+            and sorted(map(key, one.rows)) == sorted(map(key, other.rows))
+            and one.truncated == other.truncated
+        )
+    return isinstance(one, AskResult) and isinstance(other, AskResult) and one.value == other.value
+
+
+def test_a_batch_answers_as_each_query_would(engine: QueryService) -> None:
+    fresh = QueryService(engine.backend, replace(engine.settings, cache_mb=0))
+    together = fresh.execute_all(BATCH)
+    alone = [fresh.execute(request) for request in BATCH]
+    assert len(together) == len(BATCH)
+    assert all(_same(a, b) for a, b in zip(together, alone, strict=True))
+    assert isinstance(together[3], SelectResult) and together[3].truncated
+
+
+def test_a_batch_is_one_trip_to_a_query_process(engine: QueryService) -> None:
+    backend = engine.backend
+    if not isinstance(backend, EmbeddedBackend):
+        pytest.skip("query processes are the embedded backend's")
+    trips: list[object] = []
+    run = backend.pool.run
+
+    def counted(job: object, timeout: float) -> object:
+        trips.append(job)
+        return run(job, timeout)
+
+    fresh = QueryService(backend, replace(engine.settings, cache_mb=0))
+    backend.pool.run = counted  # type: ignore[method-assign]
+    try:
+        fresh.execute_all(BATCH)
+    finally:
+        backend.pool.run = run  # type: ignore[method-assign]
+    assert len(trips) <= 1
+
+
+def test_an_error_in_a_batch_raises_and_the_next_batch_runs(tight: QueryService) -> None:
+    with pytest.raises(QuerySyntaxError):
+        tight.execute_all([BATCH[0], QueryRequest("SELECT ?x WHERE { ?x ?p }")])
+    with pytest.raises(QueryTimeout, match="timed out"):
+        tight.execute_all([BATCH[0], QueryRequest(CARTESIAN.replace("?n", "?m"))])
+    assert _same(tight.execute_all([BATCH[1]])[0], AskResult(True))

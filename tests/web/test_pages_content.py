@@ -4,6 +4,7 @@ inferred facts told apart, provenance, paging, and that every entity's page rend
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -11,7 +12,14 @@ from html.parser import HTMLParser
 import pytest
 from flask.testing import FlaskClient
 
+from malang_kg.config import Settings
+from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import QueryService
+from malang_kg.entities import views
+from malang_kg.entities.queries import labelled
+from malang_kg.store.builds import Manifest
+from malang_kg.web import create_app
+from malang_kg.web.observe.queries import ObservedService
 from tests.conftest import ARTICLE, ID, MK
 
 # Run on the embedded store and again on external engines (tests/conftest.py).
@@ -143,6 +151,40 @@ def test_klojen_lists_its_kelurahan_and_the_kims_within(client: FlaskClient) -> 
     assert "Organisations based here" not in area
     siblings = area.split("Other areas in Malang City")[1].split("</ul>")[0]
     assert siblings.count("<li>") == 4 and "/page/kecamatan/sukun" in siblings
+
+
+def test_a_long_list_of_awards_is_cut_and_links_to_all_of_them(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Samaan's incoming links stand in for a kelurahan whose KIM won more awards than a page
+    # shows (the real data has one each); the cut is the query's own row limit.
+    many = labelled("?x ?y", "?x ?p ?s . BIND (?s AS ?y)", "x", "y", limit=2)
+    monkeypatch.setattr(views, "AREA_AWARDS", many)
+    monkeypatch.setattr(views, "AREA_QUERIES", (*views.AREA_QUERIES, many))
+    html, _ = fetch(client, "/page/kelurahan/samaan?lang=en")
+    area = section(html, "area")
+    assert area.split('id="awards-here"')[1].split("</ul>")[0].count("<li>") == 2
+    note = area.split('id="awards-first"')[1].split("</p>")[0]
+    assert "Only the first 2 awards are shown" in note
+    link = re.search(r'href="(/awards\?recipient=[^"]+)"', note)
+    assert link is not None and "KIM Samaan" in note
+    awards, _ = fetch(client, link.group(1).replace("&amp;", "&"))
+    assert "KIM Hackathon" in awards
+
+
+def test_incoming_pages_list_every_link_once_in_order(client: FlaskClient) -> None:
+    pages = [
+        section(fetch(client, f"/page/city/malang?page={n}&lang=en")[0], "referenced-by")
+        for n in (1, 2)
+    ]
+    links = [
+        (prop, href)
+        for page in pages
+        for prop, values in re.findall(r"<code>([^<]+)</code></dt>\s*<dd>(.*?)</dd>", page, re.S)
+        for href in re.findall(r'<li><a href="(/page/[^"#?]+)[?"]', values)
+    ]
+    total = int(re.search(r"(\d+) incoming links", pages[0]).group(1))  # type: ignore[union-attr]
+    assert len(links) == total > 50 and len(set(links)) == total
 
 
 def test_city_incoming_links_are_paged(client: FlaskClient) -> None:
@@ -317,3 +359,27 @@ def test_local_links_lead_to_pages(client: FlaskClient, lang: str) -> None:
     assert len(local) > 10
     for href in local:
         assert client.get(href).status_code == 200, href
+
+
+def test_a_page_costs_two_trips_to_a_query_process(
+    built: tuple[Settings, Manifest], engine: QueryService
+) -> None:
+    backend = engine.backend
+    if not isinstance(backend, EmbeddedBackend):
+        pytest.skip("query processes are the embedded backend's")
+    uncached = ObservedService(backend, dataclasses.replace(engine.settings, cache_mb=0))
+    client = create_app(built[0], engine=uncached).test_client()
+    trips: list[object] = []
+    run = backend.pool.run
+
+    def counted(job: object, timeout: float) -> object:
+        trips.append(job)
+        return run(job, timeout)
+
+    backend.pool.run = counted  # type: ignore[method-assign]
+    try:
+        html, _ = fetch(client, "/page/kelurahan/samaan?lang=en")
+    finally:
+        backend.pool.run = run  # type: ignore[method-assign]
+    assert "KIM Samaan" in section(html, "area")
+    assert 1 <= len(trips) <= 2  # the entity's statements, then what its kind's view shows

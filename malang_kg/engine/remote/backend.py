@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,6 +232,11 @@ class RemoteBackend:
         return self._description_now(HEALTH_MAX_AGE).triples
 
     # --- queries ------------------------------------------------------------------------------
+
+    def run_all(self, jobs: Sequence[Job], timeout: float) -> list[QueryResult]:
+        """Each job in turn, within one deadline (the engine answers one request at a time)."""
+        deadline = time.monotonic() + timeout
+        return [self.run(job, max(0.1, deadline - time.monotonic())) for job in jobs]
 
     def run(self, job: Job, timeout: float) -> QueryResult:
         deadline = time.monotonic() + timeout

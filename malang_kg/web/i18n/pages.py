@@ -107,6 +107,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Awards won by organisations based here",
     },
     "won_by": {"id": "diraih oleh", "en": "won by"},
+    "awards_first": {
+        "id": "Hanya {n} penghargaan pertama yang ditampilkan. Semua penghargaan tiap organisasi:",
+        "en": "Only the first {n} awards are shown. All the awards of each organisation:",
+    },
     "siblings": {"id": "Wilayah lain di {parent}", "en": "Other areas in {parent}"},
     "siblings_plain": {"id": "Wilayah lain di wilayah yang sama", "en": "Other areas alongside"},
     "code_not_found_title": {"id": "Kode tidak ditemukan", "en": "Code not found"},

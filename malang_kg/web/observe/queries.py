@@ -1,5 +1,6 @@
 """What the queries of each request did: ``ObservedService`` is the query service with its two
-entry points watched, ``check`` (the guard) and ``execute`` (guard, cache, query process). It
+entry points watched, ``check`` (the guard) and ``execute`` or ``execute_all`` (guard, cache,
+query process). It
 counts queries by outcome, times them, counts timeouts and refusals by their typed reason, and
 notes on the request (``RequestNote`` in ``flask.g``) how many queries ran, for how long, the
 worst outcome, and the length and a hash of the first query's text, for the access log."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import g, has_request_context
@@ -134,3 +136,19 @@ class ObservedService(QueryService):
             raise
         _finished("ok", time.perf_counter() - started)
         return result
+
+    def execute_all(self, requests: Sequence[QueryRequest]) -> list[QueryResult]:
+        started = time.perf_counter()
+        try:
+            results = super().execute_all(requests)
+        except QueryError as error:
+            if not getattr(error, _OBSERVED, False):
+                _finished(query_outcome(error), time.perf_counter() - started, error)
+            raise
+        except Exception as error:
+            _finished("error", time.perf_counter() - started, error)
+            raise
+        share = (time.perf_counter() - started) / max(1, len(results))
+        for _ in results:  # one trip: each query is counted with its share of the time
+            _finished("ok", share)
+        return results
