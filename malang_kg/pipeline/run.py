@@ -4,7 +4,8 @@ A build that fails validation is never written; a written build becomes current 
 Everything happens on one pyoxigraph store: the sources are parsed into it, the shapes run on it
 as SPARQL, the rules of the ontology add the inferred graph to it and it is dumped as the build.
 Validation runs in a forked child while the parent reasons, and the dumps are written in a child
-while the parent writes the RocksDB store (``forking.py``).
+while the parent writes the RocksDB store (``forking.py``); meanwhile another child validates the
+graph as it will be served, the data with its inferences, against the same shapes.
 ``MALANG_KG_BUILD_ENGINE=reference`` validates with pyshacl and reasons with owlrl instead.
 """
 
@@ -187,11 +188,24 @@ def _write_files(
     # RocksDB (under the on-disk store) must never run in a forked child of a process that
     # has used it (its threads and locks do not survive a fork; the child can hang).
     dumping = Forked(dumps_and_labels)
+    served = Forked(lambda: _timed(lambda: validate(sources)))  # now with the inferences
     try:
         _, timings["store"] = _timed(lambda: write_store(sources.store, staging / STORE_DIR))
     except BaseException:
         dumping.cancel()
+        served.cancel()
         raise
+    try:
+        report, timings["validate_served"] = served.result()
+    except BaseException:
+        dumping.cancel()
+        raise
+    if not report.conforms:
+        dumping.cancel()
+        raise BuildError(
+            "the graph as served (the data with its inferences) does not conform to the "
+            f"shapes:\n{report.render()}"
+        )
     return dumping.result()
 
 
@@ -219,6 +233,10 @@ def _write_build(
         log(
             f"wrote the Oxigraph store in {timings['store']:.2f} s; the dumps, labels and "
             "named queries' answers meanwhile"
+        )
+        log(
+            f"validated the graph as served (with its inferences) in "
+            f"{timings['validate_served']:.2f} s, meanwhile"
         )
         log(f"wrote the build and its dumps in {timings['write']:.2f} s")
         timings["total"] = time.perf_counter() - started  # validation overlaps reasoning

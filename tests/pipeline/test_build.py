@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from malang_kg.config import Settings
 from malang_kg.dataset.named_queries import load_queries, run
 from malang_kg.engine.service import QueryService
 from malang_kg.pipeline.run import run_build
+from malang_kg.pipeline.sources import BuildError
 from malang_kg.store.builds import (
     DATASET_FILE,
     Manifest,
@@ -263,3 +265,32 @@ def test_merged_dumps_hold_a_triple_two_files_share_once(tmp_path: Path) -> None
             body = gzip.decompress((downloads / dump["file"]).read_bytes())
             parsed = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
             assert len(parsed) == len(set(parsed)) == dump["triples"], dump["file"]
+
+
+INFERRED_ONLY = """
+mks:NoSchemaRecipient a sh:NodeShape ;
+    sh:targetClass mk:Award ;
+    sh:property [
+        sh:path schema:recipient ;
+        sh:maxCount 0 ;
+        sh:message "has a schema:recipient (only the inferences give one)" ;
+    ] .
+"""
+
+
+def test_the_graph_as_served_is_validated_with_its_inferences(tmp_path: Path) -> None:
+    # A shape the asserted data meets and its inferences break: mk:recipient is a sub-property
+    # of schema:recipient, which no data file states.
+    home = tmp_path / "home"
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / part, home / part)
+    with (home / "ontology" / "shapes.ttl").open("a", encoding="utf-8") as shapes:
+        shapes.write(INFERRED_ONLY)
+    store = tmp_path / "store"
+    with pytest.raises(BuildError) as failed:
+        run_build(settings_for(store, HOME=str(home)), log=lambda line: None)
+    err = str(failed.value)
+    assert "the graph as served (the data with its inferences) does not conform" in err
+    assert "only the inferences give one" in err and "award/amh-2023-audiovisual-media" in err
+    with pytest.raises(NoBuildError):
+        current_build_dir(store)

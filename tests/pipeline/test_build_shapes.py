@@ -7,14 +7,19 @@ the shapes give one, message (pyshacl's own default messages are worded differen
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
+import pyshacl
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from malang_kg.config import Settings
+from malang_kg.pipeline.dumps import DOWNLOADS_DIR
 from malang_kg.pipeline.sources import BuildError, Sources, discover, parse_turtle
 from malang_kg.pipeline.validate import Report, Violation, validate, validate_reference
+from malang_kg.store.builds import Manifest, current_build_dir
 from synthetic import generate
 from tests.conftest import BASE, ROOT
 from tests.pipeline.test_build import BROKEN_AWARD
@@ -130,3 +135,23 @@ def test_a_shape_beyond_the_compiler_asks_for_pyshacl(tmp_path: Path) -> None:
     sources.shapes_graph = shapes
     with pytest.raises(BuildError, match=r"sh:closed.*MALANG_KG_BUILD_ENGINE=reference"):
         validate(sources)
+
+
+@pytest.mark.parametrize("inference", ["none", "rdfs"])
+def test_pyshacl_finds_the_served_graph_conforms(
+    built: tuple[Settings, Manifest], inference: str
+) -> None:
+    """The published shapes hold on what is served: the union of every graph of the N-Quads
+    dump (the data, the ontology and the inferences), also with RDFS inference on top."""
+    dump = current_build_dir(built[0].store) / DOWNLOADS_DIR / "malang-kg.nq.gz"
+    dataset = Dataset()
+    dataset.parse(data=gzip.decompress(dump.read_bytes()), format="nquads")
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert len(union) == built[1].triples
+    shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    conforms, _, text = pyshacl.validate(
+        union, shacl_graph=shapes, inference=inference, advanced=True
+    )
+    assert conforms, text[:3000]
