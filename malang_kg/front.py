@@ -50,6 +50,15 @@ http {
 
     upstream app { server 127.0.0.1:$app_port; keepalive 32; }
 
+    # A cached answer was paid for by whoever asked first, so its budget header is not the
+    # reader's: only an answer the app gives now says what the reader has left.
+    map $$upstream_cache_status $$query_budget {
+        HIT "";
+        STALE "";
+        UPDATING "";
+        default $$upstream_http_x_query_budget_remaining;
+    }
+
     server {
         listen $host:$port;
         server_tokens off;
@@ -73,6 +82,8 @@ http {
             proxy_cache_lock on;
             proxy_cache_use_stale updating;
             add_header X-Cache-Status $$upstream_cache_status always;
+            proxy_hide_header X-Query-Budget-Remaining;
+            add_header X-Query-Budget-Remaining $$query_budget always;
         }
 
         location ~ ^/(health|metrics)$$ {

@@ -1,6 +1,7 @@
 """The nginx front (``malang-kg serve --front nginx``) where Debian's nginx is installed
 (``.ci/run`` installs it): a repeated GET is answered from its cache, a reload shows the new
-build within two seconds, and errors, 429s, POSTs and the operations endpoints are never cached."""
+build within two seconds, errors, 429s, POSTs and the operations endpoints are never cached, and a
+cached answer carries no client's query-time budget."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.support.live import ID, LiveServer, make_session, start_server
 from tests.support.polling import wait_until
 
 CACHE = "X-Cache-Status"
+BUDGET = "X-Query-Budget-Remaining"
 PAGE = "/page/kelurahan/samaan"
 
 
@@ -99,6 +101,24 @@ def test_a_429_is_never_cached(live_store: Path, tmp_path_factory: pytest.TempPa
             if answer.status_code == 429:
                 again = session.get(f"{server.url}/api/queries/{name}", timeout=30)
                 assert again.status_code == 429 and again.headers.get(CACHE) != "HIT"
+    finally:
+        server.stop()
+
+
+def test_a_cached_answer_tells_no_one_elses_budget(
+    live_store: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _require_nginx()
+    store = copy_store(live_store, tmp_path_factory.mktemp("front-budget") / "store")
+    server = start_server(store, store.parent, front="nginx", query_budget="60")
+    try:
+        session = make_session()
+        url = server.url + "/api/queries/kim"
+        first = session.get(url, timeout=30)
+        assert first.headers[CACHE] in ("MISS", "EXPIRED")
+        assert 0 < float(first.headers[BUDGET]) <= 60
+        again = session.get(url, timeout=30)
+        assert again.headers[CACHE] == "HIT" and BUDGET not in again.headers
     finally:
         server.stop()
 
