@@ -75,7 +75,7 @@ http {
             proxy_pass http://app;
             proxy_cache malang_kg;
             proxy_cache_key "$$request_method $$http_host $$request_uri $$http_accept
-                             $$http_accept_language";
+                             $$http_accept_language $$http_accept_datetime";
             proxy_cache_valid 200 203 300 301 302 303 304 ${cache_seconds}s;
             proxy_ignore_headers Cache-Control Expires;
             proxy_cache_revalidate on;

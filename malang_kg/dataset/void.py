@@ -241,6 +241,7 @@ def void_graph(
     for dump in dumps:
         _dump(graph, dataset, site, dump)
     _endpoint(graph, dataset, site)
+    _change_feeds(graph, dataset, site)
     return graph
 
 
@@ -371,6 +372,29 @@ def _dump(graph: Graph, dataset: URIRef, site: ServiceUrls, dump: Mapping[str, A
     graph.add((checksum, SPDX.checksumValue, Literal(str(dump["sha256"]), datatype=XSD.hexBinary)))
     if "triples" in dump:
         graph.add((distribution, VOID.triples, _integer(int(dump["triples"]))))
+
+
+CHANGE_FEEDS = (  # path, media type, what it conforms to, title (``history/feed.py``)
+    ("changes", "application/activity+json", "https://www.w3.org/TR/activitystreams-core/",
+     {"en": "Changes, as Activity Streams 2.0", "id": "Perubahan, sebagai Activity Streams 2.0"}),
+    ("changes/ldes", "text/turtle", "https://w3id.org/ldes/specification",
+     {"en": "Changes, as a Linked Data Event Stream", "id": "Perubahan, sebagai LDES"}),
+    ("changes.atom", "application/atom+xml", "https://www.rfc-editor.org/rfc/rfc4287",
+     {"en": "Changes, as an Atom feed", "id": "Perubahan, sebagai umpan Atom"}),
+)  # fmt: skip
+
+
+def _change_feeds(graph: Graph, dataset: URIRef, site: ServiceUrls) -> None:
+    """What changed with each build, as distributions of the dataset."""
+    for path, mime, standard, title in CHANGE_FEEDS:
+        feed = BNode()
+        graph.add((dataset, DCAT.distribution, feed))
+        graph.add((feed, RDF.type, DCAT.Distribution))
+        graph.add((feed, DCAT.accessURL, URIRef(site.root + path)))
+        graph.add((feed, DCAT.mediaType, _media(mime)))
+        graph.add((feed, DCTERMS.conformsTo, URIRef(standard)))
+        graph.add((feed, DCTERMS.license, URIRef(LICENSE)))
+        _bilingual(graph, feed, DCTERMS.title, title)
 
 
 def _endpoint(graph: Graph, dataset: URIRef, site: ServiceUrls) -> None:

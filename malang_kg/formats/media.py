@@ -9,7 +9,7 @@ from typing import Literal
 
 from malang_kg.engine.tokens import QueryForm
 
-Family = Literal["results", "graph", "html", "text"]
+Family = Literal["results", "graph", "html", "text", "feed"]
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 
@@ -52,6 +52,11 @@ CSV = _results("text/csv", "csv", "csv", "CSV", "SPARQL_Results_CSV")
 TSV = _results("text/tab-separated-values", "tsv", "tsv", "TSV", "SPARQL_Results_TSV")
 HTML = MediaType("text/html", "html", "html", "html", "HTML page")
 PLAIN = MediaType("text/plain", "text", "text", "txt", "plain text")
+ACTIVITY_JSON = MediaType(
+    "application/activity+json", "activity", "feed", "json", "Activity Streams 2.0"
+)
+ATOM = MediaType("application/atom+xml", "atom", "feed", "atom", "Atom")
+LINK_FORMAT = MediaType("application/link-format", "link", "feed", "txt", "link-format")
 
 TURTLE = _graph("text/turtle", "turtle", "ttl", "Turtle", "Turtle")
 N_TRIPLES = _graph("application/n-triples", "ntriples", "nt", "N-Triples", "N-Triples")

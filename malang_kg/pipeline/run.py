@@ -27,6 +27,13 @@ from malang_kg.config import ConfigError, Settings
 from malang_kg.dataset.answers import ANSWERS_DIR, write_answers
 from malang_kg.dataset.labels import LABELS_FILE, write_labels
 from malang_kg.dataset.named_queries import load_queries
+from malang_kg.history.records import (
+    CHANGES_FILE,
+    forget,
+    previous_dataset,
+    record,
+    write_changes,
+)
 from malang_kg.iris import Layout
 from malang_kg.pipeline.dataset import graph_counts, load_graphs, write_store
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR, write_dumps
@@ -167,14 +174,16 @@ def _write_files(
     staging: Path,
     inferred_iri: str,
     timings: dict[str, float],
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Write the serving store here while a forked child writes the dumps, the label index and
-    the named queries' answers; return the dumps' and the dataset file's descriptions."""
+    previous: Path | None,
+) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """Write the serving store here while a forked child writes the dumps, the label index, the
+    named queries' answers and what changed since ``previous`` (the last recorded build's
+    N-Quads); return the dumps', the dataset file's and the changes' descriptions."""
     layout = Layout(settings.base_iri)
     queries = load_queries(settings.home, settings.base_iri)
 
-    def dumps_and_labels() -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        written = write_dumps(
+    def dumps_and_labels() -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+        written, dataset = write_dumps(
             sources.store,
             staging / DOWNLOADS_DIR,
             inferred_iri,
@@ -183,7 +192,8 @@ def _write_files(
         )
         write_labels(sources.store, staging / LABELS_FILE, layout)
         write_answers(sources.store, staging / ANSWERS_DIR, queries, settings.base_iri)
-        return written
+        changes = write_changes(staging / CHANGES_FILE, previous, staging / DATASET_FILE)
+        return written, dataset, changes
 
     # RocksDB (under the on-disk store) must never run in a forked child of a process that
     # has used it (its threads and locks do not survive a fork; the child can hang).
@@ -228,7 +238,11 @@ def _write_build(
     try:
         mark = time.perf_counter()
         graphs = _manifest_graphs(sources, settings, inferred_iri)
-        dumps, dataset = _write_files(sources, settings, staging, inferred_iri, timings)
+        previous, previous_file = previous_dataset(store)
+        dumps, dataset, changes = _write_files(
+            sources, settings, staging, inferred_iri, timings, previous_file
+        )
+        timings["changes"] = changes.pop("seconds")
         timings["write"] = time.perf_counter() - mark
         log(
             f"wrote the Oxigraph store in {timings['store']:.2f} s; the dumps, labels and "
@@ -239,6 +253,12 @@ def _write_build(
             f"{timings['validate_served']:.2f} s, meanwhile"
         )
         log(f"wrote the build and its dumps in {timings['write']:.2f} s")
+        log(
+            f"changes since {previous or 'nothing (the first recorded build)'}: "
+            f"{changes['entities_created']} entities added, {changes['entities_updated']} "
+            f"changed, {changes['entities_deleted']} removed (+{changes['quads_added']} / "
+            f"-{changes['quads_removed']} quads), found in {timings['changes']:.2f} s"
+        )
         timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
         manifest = Manifest(
             build_id=build_id,
@@ -250,9 +270,15 @@ def _write_build(
             dumps=dumps,
             pruned=dict(dropped),
             timings={k: round(v, 3) for k, v in timings.items()},
+            changes={"previous": previous, **changes},
         )
         (staging / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
-        make_current(store, staging, build_id)
+        record(store, build_id, manifest.created, previous, staging / CHANGES_FILE)
+        try:
+            make_current(store, staging, build_id)
+        except BaseException:
+            forget(store, build_id)
+            raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

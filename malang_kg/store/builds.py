@@ -46,6 +46,7 @@ class Manifest:
     dumps: list[dict[str, Any]] = field(default_factory=list)  # see build/dumps.py
     pruned: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)  # since the previous build: history/
 
     @property
     def triples(self) -> int:

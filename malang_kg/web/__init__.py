@@ -21,6 +21,7 @@ from malang_kg.web.observe import access
 from malang_kg.web.observe.queries import ObservedService
 from malang_kg.web.views import (
     api,
+    changes,
     complete,
     downloads,
     ops,
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, engine: QueryService | None = N
     disconnect.init_app(app)  # a query whose client has gone is stopped
     features = (
         site, overviews, ops, pages, api, complete, downloads, reconcile, sparql, shortlinks,
+        changes,
     )  # fmt: skip
     for feature in features:
         app.register_blueprint(feature.bp)

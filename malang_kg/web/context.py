@@ -12,6 +12,7 @@ from malang_kg.dataset.labels import LABELS_FILE, LabelIndex
 from malang_kg.dataset.named_queries import NamedQuery
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import QueryService
+from malang_kg.history.records import History
 from malang_kg.iris import Layout, Links
 from malang_kg.store.builds import Manifest, current_build_dir, read_manifest
 from malang_kg.web.i18n import explicit_language
@@ -51,6 +52,12 @@ def served_build() -> tuple[Path, Manifest]:
         return backend.build_dir, backend.manifest
     directory = current_build_dir(settings().store)
     return directory, read_manifest(directory)
+
+
+def history() -> History:
+    """The change records of the store the served build belongs to (``history/``)."""
+    directory, _ = served_build()
+    return History(directory.parent.parent)
 
 
 def label_index() -> LabelIndex:

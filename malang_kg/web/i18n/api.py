@@ -65,4 +65,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Deskripsi dataset (VoID dan DCAT)",
         "en": "Dataset description (VoID and DCAT)",
     },
+    "changes_link": {
+        "id": "Apa yang berubah pada setiap pembaruan: perubahan sebagai halaman, Activity "
+        "Streams 2.0, LDES, dan Atom",
+        "en": "What changed with each update: the changes as a page, Activity Streams 2.0, LDES "
+        "and Atom",
+    },
 }

@@ -21,6 +21,8 @@ NAV: dict[str, dict[str, str]] = {
         "id": "Graf Pengetahuan Kota Malang",
         "en": "Malang City Knowledge Graph",
     },
+    "changes": {"id": "Perubahan", "en": "Changes"},
+    "changes_feed": {"id": "Perubahan graf (Atom)", "en": "Changes to the graph (Atom)"},
     "footer": {
         "id": "Data terbuka tertaut tentang Pemerintah Kota Malang. "
         "Setiap fakta menyebut sumbernya.",

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
-from werkzeug.exceptions import NotAcceptable, NotFound
+from werkzeug.exceptions import Gone, NotAcceptable, NotFound
 
 from malang_kg.dataset.lookups import (
     CODE_SCHEMES,
@@ -21,13 +21,14 @@ from malang_kg.dataset.lookups import (
     canonical_code,
     near_codes,
 )
+from malang_kg.engine import Term
 from malang_kg.entities.ontology import document, graph_triples
 from malang_kg.entities.reader import EntityReader, PageNotFound
 from malang_kg.entities.views import add_views
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import Offer, negotiate
 from malang_kg.formats.results import SerializationError, serialize_graph
-from malang_kg.iris import local_path, valid_path
+from malang_kg.iris import DCTERMS, local_path, valid_path
 from malang_kg.web.context import engine, label_index, layout, links
 from malang_kg.web.http import caching as ld
 from malang_kg.web.i18n import (
@@ -37,7 +38,9 @@ from malang_kg.web.i18n import (
     translator,
     vary_language,
 )
+from malang_kg.web.i18n.changes import TEXTS as CHANGE_TEXTS
 from malang_kg.web.i18n.pages import TEXTS
+from malang_kg.web.views import changes
 
 bp = Blueprint("pages", __name__)
 
@@ -127,6 +130,8 @@ def page(path: str) -> Response:
     """The HTML page of an entity, in the chosen language."""
     valid = valid_path(path)
     lang = choose_language()
+    if valid and "version" in request.args:
+        return changes.memento_page(path, lang)
     number = _page_number()
     tag = ld.etag("page", engine().build_id, path, lang, str(number))
     vary = vary_language()
@@ -150,6 +155,8 @@ def page(path: str) -> Response:
         short=reader.links.short,
         formats=formats,
         page_href=_page_href,
+        history=changes.entity_changes(path),
+        th=translator(CHANGE_TEXTS, lang),
     )
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = ", ".join(
@@ -182,13 +189,29 @@ def data(path: str) -> Response:
         vary = ("Accept",)
         media = _representation(html=False)
     _checked(stem)
+    if "Accept-Datetime" in request.headers:  # the data URL is its own TimeGate
+        return changes.timegate(stem, path[len(stem) :])
+    if "version" in request.args:
+        chosen, past = changes.version(stem)
+        response = _rdf_response(changes.version_triples(stem, chosen), media)
+        changes.memento_headers(response, stem, chosen, past)
+        return response
+    vary += ("Accept-Datetime",)
     tag = ld.etag("data", engine().build_id, stem, media.mime)
     if unchanged := ld.not_modified(tag, vary):
         return unchanged
     reader = _reader("en")
-    if not reader.exists(layout().entity(stem)):
+    iri = layout().entity(stem)
+    if not reader.exists(iri):
+        if (gone := changes.removed(stem)) is not None:
+            raise Gone(gone)
         return _unknown(stem, html=False)
-    return ld.cached(_rdf_response(reader.triples(stem), media), tag, vary)
+    triples = reader.triples(stem)
+    if (when := changes.modified(stem)) is not None:
+        triples.append((Term.uri(iri), Term.uri(str(DCTERMS.modified)), when))
+    response = _rdf_response(triples, media)
+    response.headers["Link"] = changes.memento_links(stem)
+    return ld.cached(response, tag, vary)
 
 
 def _rdf_response(triples: Any, media: fmt.MediaType) -> Response:

@@ -30,7 +30,15 @@ from malang_kg.engine import Term
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
 from malang_kg.iris import Links
-from malang_kg.web.context import engine, label_index, layout, links, named_queries, settings
+from malang_kg.web.context import (
+    engine,
+    history,
+    label_index,
+    layout,
+    links,
+    named_queries,
+    settings,
+)
 from malang_kg.web.i18n import (
     LANGUAGES,
     choose_language,
@@ -351,11 +359,19 @@ def sitemap() -> Response:
     prefix = Term.literal(layout().entity_prefix)
     rows = engine().select(SITEMAP_QUERY, {"ns": prefix}).rows
     plain = Links(layout())
-    urls += [path for row in rows if (path := plain.entity(row["entity"].value))]
+    changed = history().last_changed()
+    dated: list[tuple[str, str | None]] = [(path, None) for path in urls]
+    dated += [
+        (path, changed.get(row["entity"].value))
+        for row in rows
+        if (path := plain.entity(row["entity"].value))
+    ]
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for path in urls:
+    for path, when in dated:
         url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
         ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = root + path
+        if when is not None:  # the last build that changed the entity (history/)
+            ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = when
     body = ET.tostring(urlset, encoding="utf-8", xml_declaration=True, default_namespace=SITEMAP_NS)
     return Response(body, mimetype="application/xml")
 
