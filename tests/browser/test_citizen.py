@@ -6,10 +6,12 @@ squeezing text one character per line; a screenshot of each goes to ``test-artif
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -42,6 +44,7 @@ PAGE_KINDS = {
     "downloads": "/downloads/",
     "not-found": "/page/kelurahan/no-such-place",
     "code-not-found": "/code/kemendagri/35730210033",
+    "changes": "/changes",
 }
 # A table cell narrower than this (CSS px) with more than one character is text squeezed.
 NARROWEST_CELL = 24
@@ -158,6 +161,14 @@ def test_a_code_without_dots_opens_samaan(
     assert "Samaan" in page.find_element(By.TAG_NAME, "h1").text
 
 
+def _past_version(server: LiveServer) -> str:
+    """The page of Samaan's first recorded version, found in its TimeMap."""
+    timemap = requests.get(f"{server.url}/timemap/kelurahan/samaan", timeout=30).text
+    version = re.search(r"\?version=([^>]+)>", timemap)
+    assert version is not None, timemap
+    return f"/page/kelurahan/samaan?version={version.group(1)}"
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_page_kind_is_accessible_and_unsqueezed(
@@ -165,7 +176,7 @@ def test_every_page_kind_is_accessible_and_unsqueezed(
 ) -> None:
     viewport(page, SIZES[size])
     problems = {}
-    for name, path in PAGE_KINDS.items():
+    for name, path in {**PAGE_KINDS, "past-version": _past_version(live_server)}.items():
         joiner = "&" if "?" in path else "?"
         visit(page, f"{live_server.url}{path}{joiner}lang={lang}")
         shot(page, f"{name}-{lang}-{size}")

@@ -44,6 +44,7 @@ PAGES = (
     "/api/queries",
     "/api/queries/awards",
     "/sparql",
+    "/changes",
 )
 SKIPPED = frozenset({"script", "style", "code", "pre", "textarea", "template", "option"})
 SHORTEST = 12  # shorter catalogue texts ("Kode BPS", "KIM") are names in both languages

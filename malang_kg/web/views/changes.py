@@ -12,6 +12,7 @@ from datetime import datetime
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 from rdflib import XSD
+from rdflib.namespace import SKOS
 from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound
 from werkzeug.http import parse_date
 
@@ -282,6 +283,8 @@ def memento_page(path: str, lang: str) -> Response:
             }
         )
     gone = removal(changes, chosen)
+    names = [value for _, p, value in triples if p.value == str(SKOS.prefLabel)]
+    title = next((n for n in names if n.lang == lang), names[0] if names else None)
     html = render_template(
         "pages/memento.html",
         th=t,
@@ -294,6 +297,7 @@ def memento_page(path: str, lang: str) -> Response:
         groups=[(p, labels.get(p), values) for p, values in grouped.items()],
         short=links().short,
         current=links().page(path),
+        title=title,
     )
     response = Response(html, mimetype="text/html")
     response.content_language.add(lang)
