@@ -29,6 +29,7 @@ from bench.procs import (
     wait_idle,
     wait_until,
 )
+from bench.rebuild import rebuild
 from bench.scenarios import ROOT, SERVERS, Scenario, ServerSpec, scenarios
 from bench.servers import BIN, HERE, ensure_peers, log, post_nquads, start, trifid_version
 from malang_kg.engine.embedded import serves_from_memory
@@ -210,6 +211,8 @@ def bench_size(size: int, options: argparse.Namespace, peers: Path, wrk: str) ->
             continue  # our default serves this size from memory already
         log(f"{size}: measuring {spec.label}")
         result["servers"][spec.key] = measure(spec, size_dir, peers, nquads, options, wrk)
+    if size <= options.rebuild_max:  # last: the rebuild replaces the store's current build
+        result["rebuild"] = rebuild(size_dir, store)
     return result
 
 
@@ -241,6 +244,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=1_000_000,
         help="largest size every server is measured at; beyond, ours (cache off) and "
         "oxigraph serve only",
+    )
+    parser.add_argument(
+        "--rebuild-max",
+        type=int,
+        default=1_000_000,
+        help="largest size rebuilt with 1%% of its triples changed, to time its change record",
     )
     parser.add_argument(
         "--servers",

@@ -232,8 +232,29 @@ def _resource_targets(results: Results) -> list[Check]:
     return checks
 
 
+def _change_record_targets(results: Results) -> list[Check]:
+    """Issue 17: a rebuild's change record costs little and grows with the change."""
+    size = at(results, 1_000_000)
+    rebuilt = (size or {}).get("rebuild")
+    share = rebuilt["share_of_build"] * 100 if rebuilt else None
+    check = bound(
+        "Change record of a rebuild with ~1% changed ≤ 20% of the build's time",
+        size if rebuilt else None,
+        round(share, 1) if share is not None else None,
+        20,
+        " %",
+    )
+    if rebuilt:
+        check["figure"] += (
+            f" ({rebuilt['record_s']:g} s of {rebuilt['build_s']:g} s; "
+            f"{rebuilt['quads_changed']:,} quads changed, record {rebuilt['record_bytes']:,} bytes "
+            f"against {rebuilt['first_record_bytes']:,} for the first build's whole graph)"
+        )
+    return [check]
+
+
 def targets(results: Results) -> list[Check]:
-    """Every target of issue 13, in the order the issue lists them."""
+    """Every target of issues 13 and 17, in the order the issues list them."""
     conns = results["method"]["connections"]
     one, many = min(conns), max(conns)
     return [
@@ -241,4 +262,5 @@ def targets(results: Results) -> list[Check]:
         *_cheap_targets(results, many),
         *_awards_targets(results, one, many),
         *_resource_targets(results),
+        *_change_record_targets(results),
     ]

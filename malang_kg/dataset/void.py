@@ -15,6 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
+from malang_kg.dataset.distributions import (
+    LICENSE,
+    bilingual,
+    change_feeds,
+    dump_distribution,
+    endpoint_service,
+)
 from malang_kg.engine import Term
 from malang_kg.iris import (
     DCAT,
@@ -36,9 +43,6 @@ if TYPE_CHECKING:
     from malang_kg.engine.service import QueryService
 
 WIKIDATA_ENTITY = str(WD)
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
-GZIP = "application/gzip"
 NAMESPACES = (
     ("void", VOID),
     ("dcat", DCAT),
@@ -205,20 +209,6 @@ class ServiceUrls:
     description: str  # this document's URL
 
 
-def _media(mime: str) -> URIRef:
-    return URIRef(IANA_MEDIA + mime)
-
-
-def _bilingual(graph: Graph, subject: URIRef | BNode, predicate: URIRef, texts: Any) -> None:
-    for lang in ("id", "en"):
-        if texts.get(lang):
-            graph.add((subject, predicate, Literal(texts[lang], lang=lang)))
-
-
-def _integer(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
-
-
 def void_graph(
     stats: Statistics,
     site: ServiceUrls,
@@ -234,14 +224,14 @@ def void_graph(
     document = URIRef(site.description)
     graph.add((document, RDF.type, VOID.DatasetDescription))
     graph.add((document, FOAF.primaryTopic, dataset))
-    _bilingual(graph, document, DCTERMS.title, {k: f"VoID: {v}" for k, v in TITLE.items()})
+    bilingual(graph, document, DCTERMS.title, {k: f"VoID: {v}" for k, v in TITLE.items()})
     _catalogue_entry(graph, dataset, stats, site, created)
     _counts(graph, dataset, stats, site)
     _linkset(graph, dataset, stats, site)
     for dump in dumps:
-        _dump(graph, dataset, site, dump)
-    _endpoint(graph, dataset, site)
-    _change_feeds(graph, dataset, site)
+        dump_distribution(graph, dataset, site, dump)
+    endpoint_service(graph, dataset, site)
+    change_feeds(graph, dataset, site)
     return graph
 
 
@@ -251,8 +241,8 @@ def _catalogue_entry(
     """What DCAT says of the dataset: titles, publisher, licence, sources, languages, pages."""
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, RDF.type, DCAT.Dataset))
-    _bilingual(graph, dataset, DCTERMS.title, TITLE)
-    _bilingual(graph, dataset, DCTERMS.description, DESCRIPTION)
+    bilingual(graph, dataset, DCTERMS.title, TITLE)
+    bilingual(graph, dataset, DCTERMS.description, DESCRIPTION)
     _publisher(graph, dataset, stats, site)
     graph.add((dataset, DCTERMS.license, URIRef(LICENSE)))
     for source in stats.sources:
@@ -308,24 +298,24 @@ def _counts(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls)
     graph.add((dataset, VOID.vocabulary, URIRef(site.layout.vocabulary)))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(site.endpoint)))
     graph.add((dataset, VOID.exampleResource, URIRef(site.layout.entity("city/malang"))))
-    graph.add((dataset, VOID.triples, _integer(stats.triples)))
-    graph.add((dataset, VOID.entities, _integer(stats.entities)))
-    graph.add((dataset, VOID.classes, _integer(stats.classes)))
-    graph.add((dataset, VOID.properties, _integer(stats.properties)))
-    graph.add((dataset, VOID.distinctSubjects, _integer(stats.distinct_subjects)))
-    graph.add((dataset, VOID.distinctObjects, _integer(stats.distinct_objects)))
+    graph.add((dataset, VOID.triples, Literal(stats.triples)))
+    graph.add((dataset, VOID.entities, Literal(stats.entities)))
+    graph.add((dataset, VOID.classes, Literal(stats.classes)))
+    graph.add((dataset, VOID.properties, Literal(stats.properties)))
+    graph.add((dataset, VOID.distinctSubjects, Literal(stats.distinct_subjects)))
+    graph.add((dataset, VOID.distinctObjects, Literal(stats.distinct_objects)))
     for format_iri in ("Turtle", "N-Quads", "JSON-LD"):
         graph.add((dataset, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{format_iri}")))
     for class_iri, entities in stats.class_partitions:
         partition = BNode()
         graph.add((dataset, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], URIRef(class_iri)))
-        graph.add((partition, VOID.entities, _integer(entities)))
+        graph.add((partition, VOID.entities, Literal(entities)))
     for property_iri, triples in stats.property_partitions:
         partition = BNode()
         graph.add((dataset, VOID.propertyPartition, partition))
         graph.add((partition, VOID.property, URIRef(property_iri)))
-        graph.add((partition, VOID.triples, _integer(triples)))
+        graph.add((partition, VOID.triples, Literal(triples)))
 
 
 def _linkset(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls) -> None:
@@ -337,7 +327,7 @@ def _linkset(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls
     linkset = URIRef(site.layout.base + "#wikidata-links")
     graph.add((dataset, VOID.subset, linkset))
     graph.add((linkset, RDF.type, VOID.Linkset))
-    _bilingual(
+    bilingual(
         graph,
         linkset,
         DCTERMS.title,
@@ -348,74 +338,4 @@ def _linkset(graph: Graph, dataset: URIRef, stats: Statistics, site: ServiceUrls
     graph.add((linkset, VOID.subjectsTarget, dataset))
     graph.add((linkset, VOID.objectsTarget, wikidata))
     graph.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
-    graph.add((linkset, VOID.triples, _integer(stats.wikidata_links)))
-
-
-def _dump(graph: Graph, dataset: URIRef, site: ServiceUrls, dump: Mapping[str, Any]) -> None:
-    """One dump of the manifest, as a gzip-compressed distribution with its checksum."""
-    url = URIRef(f"{site.root}downloads/{dump['file']}")
-    distribution = BNode()
-    graph.add((dataset, DCAT.distribution, distribution))
-    graph.add((dataset, VOID.dataDump, url))
-    graph.add((distribution, RDF.type, DCAT.Distribution))
-    graph.add((distribution, DCAT.downloadURL, url))
-    graph.add((distribution, DCAT.accessURL, URIRef(f"{site.root}downloads/")))
-    graph.add((distribution, DCAT.mediaType, _media(str(dump["media_type"]))))
-    graph.add((distribution, DCAT.compressFormat, _media(GZIP)))
-    graph.add((distribution, DCAT.byteSize, Literal(int(dump["bytes"]), datatype=XSD.integer)))
-    graph.add((distribution, DCTERMS.license, URIRef(LICENSE)))
-    _bilingual(graph, distribution, DCTERMS.title, dump.get("title", {}))
-    checksum = BNode()
-    graph.add((distribution, SPDX.checksum, checksum))
-    graph.add((checksum, RDF.type, SPDX.Checksum))
-    graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    graph.add((checksum, SPDX.checksumValue, Literal(str(dump["sha256"]), datatype=XSD.hexBinary)))
-    if "triples" in dump:
-        graph.add((distribution, VOID.triples, _integer(int(dump["triples"]))))
-
-
-CHANGE_FEEDS = (  # path, media type, what it conforms to, title (``history/feed.py``)
-    ("changes", "application/activity+json", "https://www.w3.org/TR/activitystreams-core/",
-     {"en": "Changes, as Activity Streams 2.0", "id": "Perubahan, sebagai Activity Streams 2.0"}),
-    ("changes/ldes", "text/turtle", "https://w3id.org/ldes/specification",
-     {"en": "Changes, as a Linked Data Event Stream", "id": "Perubahan, sebagai LDES"}),
-    ("changes.atom", "application/atom+xml", "https://www.rfc-editor.org/rfc/rfc4287",
-     {"en": "Changes, as an Atom feed", "id": "Perubahan, sebagai umpan Atom"}),
-)  # fmt: skip
-
-
-def _change_feeds(graph: Graph, dataset: URIRef, site: ServiceUrls) -> None:
-    """What changed with each build, as distributions of the dataset."""
-    for path, mime, standard, title in CHANGE_FEEDS:
-        feed = BNode()
-        graph.add((dataset, DCAT.distribution, feed))
-        graph.add((feed, RDF.type, DCAT.Distribution))
-        graph.add((feed, DCAT.accessURL, URIRef(site.root + path)))
-        graph.add((feed, DCAT.mediaType, _media(mime)))
-        graph.add((feed, DCTERMS.conformsTo, URIRef(standard)))
-        graph.add((feed, DCTERMS.license, URIRef(LICENSE)))
-        _bilingual(graph, feed, DCTERMS.title, title)
-
-
-def _endpoint(graph: Graph, dataset: URIRef, site: ServiceUrls) -> None:
-    """The SPARQL endpoint, as a data service and as a distribution of the dataset."""
-    service = URIRef(site.endpoint)
-    graph.add((service, RDF.type, DCAT.DataService))
-    graph.add((service, RDF.type, SD.Service))
-    graph.add((service, DCAT.endpointURL, service))
-    graph.add((service, SD.endpoint, service))
-    graph.add((service, DCAT.servesDataset, dataset))
-    graph.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
-    _bilingual(graph, service, DCTERMS.title, {"en": "SPARQL endpoint", "id": "Titik akhir SPARQL"})
-    endpoint = BNode()
-    graph.add((dataset, DCAT.distribution, endpoint))
-    graph.add((endpoint, RDF.type, DCAT.Distribution))
-    graph.add((endpoint, DCAT.accessURL, service))
-    graph.add((endpoint, DCAT.accessService, service))
-    graph.add((endpoint, DCTERMS.license, URIRef(LICENSE)))
-    _bilingual(
-        graph,
-        endpoint,
-        DCTERMS.title,
-        {"en": "The SPARQL endpoint", "id": "Titik akhir SPARQL"},
-    )
+    graph.add((linkset, VOID.triples, Literal(stats.wikidata_links)))

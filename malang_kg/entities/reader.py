@@ -11,7 +11,6 @@ besides.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,6 +19,7 @@ from typing import Any
 from malang_kg.dataset.labels import LabelIndex
 from malang_kg.engine import QueryRequest, Row, SelectResult, Term
 from malang_kg.engine.service import QueryService
+from malang_kg.entities.grouping import by_statement, fold_duplicates, group_order, value_order
 from malang_kg.entities.jsonld import schema_jsonld
 from malang_kg.entities.model import (
     Annotation,
@@ -49,22 +49,6 @@ class PageNotFound(LookupError):
     """``?page=N`` past the last page of incoming links."""
 
 
-# Properties shown first, in this order, and last; the rest sorted by label in between.
-FIRST = (
-    str(RDF.type),
-    str(SKOS.prefLabel),
-    str(SKOS.altLabel),
-    str(SCHEMA.name),
-    str(SCHEMA.alternateName),
-    str(SKOS.notation),
-    str(SKOS.definition),
-    str(SCHEMA.description),
-    "http://purl.org/dc/terms/description",
-    str(RDFS.comment),
-    str(SKOS.scopeNote),
-    str(SKOS.historyNote),
-)
-LAST = (str(SKOS.exactMatch), str(RDFS.seeAlso), str(PROV.wasDerivedFrom))
 LABELS = (str(SKOS.prefLabel), str(RDFS.label), str(SCHEMA.name), str(SCHEMA.headline))
 DESCRIPTIONS = (
     str(SKOS.definition),
@@ -300,7 +284,7 @@ class EntityReader:
         quotes: dict[str, Quote],
         nested: dict[Term, tuple[PropertyGroup, ...]],
     ) -> tuple[PropertyGroup, ...]:
-        pairs = [(row, tuple(graphs)) for row, graphs in _by_statement(rows, "o")]
+        pairs = [(row, tuple(graphs)) for row, graphs in by_statement(rows, "o")]
         return fold_duplicates(self._group_rows(pairs, notes, quotes, nested))
 
     def _group_rows(
@@ -326,22 +310,22 @@ class EntityReader:
             if value not in by_property[p.value]:
                 by_property[p.value].append(value)
         groups = [
-            PropertyGroup(properties[p], tuple(sorted(values, key=_value_order)))
+            PropertyGroup(properties[p], tuple(sorted(values, key=value_order)))
             for p, values in by_property.items()
         ]
-        return tuple(sorted(groups, key=_group_order))
+        return tuple(sorted(groups, key=group_order))
 
     def _incoming(self, rows: list[Row], page: int, truncated: bool) -> Incoming:
         """One page of the incoming links, by property then label; ``Value``s are made for the
         links shown only (a hub has thousands)."""
         properties: dict[str, Value] = {}
         links: list[tuple[tuple[int, int, bool, str], bool, str, str, Row]] = []
-        for row, graphs in _by_statement(rows, "x"):
+        for row, graphs in by_statement(rows, "x"):
             prop = properties.setdefault(row["p"].value, self.value(row["p"], row.get("pLabel")))
             inferred = self._inferred(graphs)
             label = row.get("xLabel")
             text = label.value if label is not None else self.links.short(row["x"].value)
-            order = _group_order(PropertyGroup(prop, ()))
+            order = group_order(PropertyGroup(prop, ()))
             links.append((order, inferred, text.casefold(), row["x"].value, row))
         links.sort(key=lambda link: link[:4])
         pages = max(1, math.ceil(len(links) / PAGE_SIZE))
@@ -361,58 +345,7 @@ class EntityReader:
         )
 
 
-def fold_duplicates(groups: tuple[PropertyGroup, ...]) -> tuple[PropertyGroup, ...]:
-    """Each group whose values are all inferred and all stated under another property that has
-    asserted values (``schema:recipient`` beside ``mk:recipient``, its sub-property) folded into
-    that group's ``also``: one row, the inferred property named in it."""
-    asserted = [g for g in groups if not g.inferred]
-    folded: dict[int, list[Value]] = defaultdict(list)
-    kept = []
-    for group in groups:
-        terms = {v.term for v in group.values}
-        home = next(
-            (
-                index
-                for index, other in enumerate(asserted)
-                if other is not group and terms <= {v.term for v in other.values}
-            ),
-            None,
-        )
-        if group.inferred and home is not None and group.predicate.iri != str(RDF.type):
-            folded[home].append(group.predicate)
-        else:
-            kept.append(group)
-    return tuple(
-        dataclasses.replace(g, also=tuple(folded[asserted.index(g)])) if g in asserted else g
-        for g in kept
-    )
-
-
 def _key(
     query: EntityQuery, bindings: dict[str, Term]
 ) -> tuple[EntityQuery, tuple[tuple[str, Term], ...]]:
     return query, tuple(sorted(bindings.items()))
-
-
-def _by_statement(rows: list[Row], other: str) -> list[tuple[Row, set[str]]]:
-    """One row per statement (its property and ``other`` end), with every graph stating it."""
-    graphs: dict[tuple[str, Term], set[str]] = defaultdict(set)
-    firsts: dict[tuple[str, Term], Row] = {}
-    for row in rows:
-        key = (row["p"].value, row[other])
-        graphs[key].add(row["g"].value)
-        firsts.setdefault(key, row)
-    return [(row, graphs[key]) for key, row in firsts.items()]
-
-
-def _value_order(value: Value) -> tuple[bool, str, str]:
-    return value.inferred, value.text.casefold(), value.term.value
-
-
-def _group_order(group: PropertyGroup) -> tuple[int, int, bool, str]:
-    iri = group.predicate.term.value
-    if iri in FIRST:
-        return 0, FIRST.index(iri), False, ""
-    if iri in LAST:
-        return 2, LAST.index(iri), False, ""
-    return 1, 0, group.inferred, group.predicate.text.casefold()

@@ -253,12 +253,7 @@ def _write_build(
             f"{timings['validate_served']:.2f} s, meanwhile"
         )
         log(f"wrote the build and its dumps in {timings['write']:.2f} s")
-        log(
-            f"changes since {previous or 'nothing (the first recorded build)'}: "
-            f"{changes['entities_created']} entities added, {changes['entities_updated']} "
-            f"changed, {changes['entities_deleted']} removed (+{changes['quads_added']} / "
-            f"-{changes['quads_removed']} quads), found in {timings['changes']:.2f} s"
-        )
+        _report_changes(previous, changes, timings["changes"], log)
         timings["total"] = time.perf_counter() - started  # validation overlaps reasoning
         manifest = Manifest(
             build_id=build_id,
@@ -272,17 +267,35 @@ def _write_build(
             timings={k: round(v, 3) for k, v in timings.items()},
             changes={"previous": previous, **changes},
         )
-        (staging / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
-        record(store, build_id, manifest.created, previous, staging / CHANGES_FILE)
-        try:
-            make_current(store, staging, build_id)
-        except BaseException:
-            forget(store, build_id)
-            raise
+        _publish(store, staging, manifest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def _publish(store: Path, staging: Path, manifest: Manifest) -> None:
+    """Write the manifest, record the build's changes in the store's history, then make it the
+    current build."""
+    (staging / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
+    previous = manifest.changes.get("previous")
+    record(store, manifest.build_id, manifest.created, previous, staging / CHANGES_FILE)
+    try:
+        make_current(store, staging, manifest.build_id)
+    except BaseException:
+        forget(store, manifest.build_id)
+        raise
+
+
+def _report_changes(
+    previous: str | None, changes: dict[str, Any], seconds: float, log: Log
+) -> None:
+    log(
+        f"changes since {previous or 'nothing (the first recorded build)'}: "
+        f"{changes['entities_created']} entities added, {changes['entities_updated']} "
+        f"changed, {changes['entities_deleted']} removed (+{changes['quads_added']} / "
+        f"-{changes['quads_removed']} quads), found in {seconds:.2f} s"
+    )
 
 
 def _report_build(
