@@ -130,8 +130,16 @@ def _read(path: Path | None) -> set[str]:
         return set(handle)
 
 
-def _subjects(lines: set[str]) -> set[str]:
-    return {line[1 : line.index(">")] for line in lines if line.startswith("<")}
+def _subjects(lines: set[str]) -> tuple[set[str], list[str]]:
+    """The IRI subjects of a build's lines, and its lines with blank nodes (one pass)."""
+    subjects: set[str] = set()
+    blank: list[str] = []
+    for line in lines:
+        if line[0] == "<":
+            subjects.add(line[1 : line.index(">")])
+        if "_:" in line:
+            blank.append(line.rstrip("\n"))
+    return subjects, blank
 
 
 def compare_files(old: Path | None, new: Path) -> list[EntityChange]:
@@ -139,9 +147,9 @@ def compare_files(old: Path | None, new: Path) -> list[EntityChange]:
     the first build), by IRI. The files' lines are compared as sets; of what differs, the lines
     with blank nodes (new labels at every parse) are made canonical and compared again."""
     before, after = _read(old), _read(new)
-    old_subjects, new_subjects = _subjects(before), _subjects(after)
-    old_blank = descriptions(line.rstrip("\n") for line in before if "_:" in line)
-    new_blank = descriptions(line.rstrip("\n") for line in after if "_:" in line)
+    old_subjects, old_lines = _subjects(before)
+    new_subjects, new_lines = _subjects(after)
+    old_blank, new_blank = descriptions(old_lines), descriptions(new_lines)
     gained, lost = after - before, before - after
     del before, after
     added: dict[str, list[str]] = defaultdict(list)
