@@ -207,10 +207,11 @@ def data(path: str) -> Response:
             raise Gone(gone)
         return _unknown(stem, html=False)
     triples = reader.triples(stem)
-    if (when := changes.modified(stem)) is not None:
+    if (when := changes.modified(stem)) is not None:  # it has recorded versions
         triples.append((Term.uri(iri), Term.uri(str(DCTERMS.modified)), when))
     response = _rdf_response(triples, media)
-    response.headers["Link"] = changes.memento_links(stem)
+    if when is not None:
+        response.headers["Link"] = changes.memento_links(stem)
     return ld.cached(response, tag, vary)
 
 
