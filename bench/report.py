@@ -110,6 +110,20 @@ def _status(met: bool | None) -> str:
     return {True: "met", False: "**missed**", None: "—"}[met]
 
 
+def _rebuild_sentence(size: Results) -> str:
+    rebuilt = size.get("rebuild")
+    if not rebuilt:
+        return ""
+    return (
+        f" Rebuilt with {rebuilt['labels_revised']:,} English labels revised: "
+        f"{rebuilt['build_s']:g} s, of which the change record took {rebuilt['record_s']:g} s "
+        f"({rebuilt['share_of_build'] * 100:.1f}%) for {rebuilt['entities_updated']:,} entities "
+        f"and {rebuilt['quads_changed']:,} quads changed; the record is "
+        f"{rebuilt['record_bytes']:,} bytes, the first build's (the whole graph) "
+        f"{rebuilt['first_record_bytes']:,}."
+    )
+
+
 def _size_table(size: Results, connections: list[int]) -> list[str]:
     title = f"### {size['requested']:,} triples requested"
     if "error" in size:
@@ -120,7 +134,7 @@ def _size_table(size: Results, connections: list[int]) -> list[str]:
         "",
         f"Build (`malang-kg build`: parse, validate, reason, store) {size['build_s']:g} s; "
         f"`oxigraph load` of its dump {size['oxigraph_load_s']:g} s. Cells: p50 / p99 latency · "
-        "throughput.",
+        "throughput." + _rebuild_sentence(size),
         "",
         "| | " + " | ".join(spec.label for spec in servers) + " |",
         "| --- |" + " --- |" * len(servers),
