@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from malang_kg.engine import Term
+from malang_kg.entities.inference import Reason
 
 LONG_TEXT = 600  # characters past which a literal is shown folded
 
@@ -48,6 +49,7 @@ class Value:
     notes: tuple[Annotation, ...] = ()
     quote: Quote | None = None
     nested: tuple[PropertyGroup, ...] = ()  # the properties of a blank node
+    reason: Reason | None = None  # why an inferred value holds (``inference.py``)
 
     @property
     def iri(self) -> str | None:

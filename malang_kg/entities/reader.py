@@ -20,6 +20,7 @@ from malang_kg.dataset.labels import LabelIndex
 from malang_kg.engine import QueryRequest, Row, SelectResult, Term
 from malang_kg.engine.service import QueryService
 from malang_kg.entities.grouping import by_statement, fold_duplicates, group_order, value_order
+from malang_kg.entities.inference import Reason, Schema, Statements, explain
 from malang_kg.entities.jsonld import schema_jsonld
 from malang_kg.entities.model import (
     Annotation,
@@ -68,6 +69,7 @@ class EntityReader:
         self.lang = lang
         self.other = "en" if lang == "id" else "id"
         self._prefixes = links.layout.sparql_prefixes(*QUERY_PREFIXES)
+        self._statements: Statements | None = None  # of the entity being read, once read
         self._fetched: dict[tuple[EntityQuery, tuple[tuple[str, Term], ...]], SelectResult] = {}
 
     @property
@@ -186,6 +188,13 @@ class EntityReader:
         notes = self._annotations(self.select(AXIOMS, s=subject))
         quotes = self._quotes(self.select(EVIDENCE, s=subject))
         nested = self._nested(self.select(NESTED, s=subject))
+        self._statements = Statements(
+            out=frozenset((r["p"].value, r["o"]) for r in out),
+            asserted=frozenset(
+                (r["p"].value, r["o"]) for r in out if not self._inferred([r["g"].value])
+            ),
+            incoming=frozenset((r["x"], r["p"].value) for r in incoming.rows),
+        )
         groups = self._groups(out, notes, quotes, nested)
         label_term = self.pick_label((r["p"].value, r["o"]) for r in out if r["p"].value in LABELS)
         label = (
@@ -207,6 +216,12 @@ class EntityReader:
             incoming=self._incoming(incoming.rows, page, incoming.truncated),
             jsonld=schema_jsonld(iri, out),
         )
+
+    def _reason(self, prop: str, value: Term) -> Reason | None:
+        if self._statements is None:
+            return None
+        schema = self.engine.memoised(("inference-schema",), lambda: Schema.read(self.engine))
+        return explain(schema, self._statements, prop, value)
 
     def _inferred(self, graphs: Iterable[str]) -> bool:
         return all(graph == self.layout.inferred_graph for graph in graphs)
@@ -299,10 +314,12 @@ class EntityReader:
         for row, graphs in pairs:
             p, o = row["p"], row["o"]
             properties.setdefault(p.value, self.value(p, row.get("pLabel")))
+            inferred = bool(graphs) and self._inferred(graphs)
             value = self.value(
                 o,
                 row.get("oLabel"),
-                inferred=bool(graphs) and self._inferred(graphs),
+                inferred=inferred,
+                reason=self._reason(p.value, o) if inferred else None,
                 notes=tuple(notes.get((p.value, o), ())),
                 quote=quotes.get(o.value) if o.kind == "uri" else None,
                 nested=nested.get(o, ()),

@@ -47,6 +47,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Disimpulkan oleh penalar, tidak dinyatakan langsung dalam sumber",
         "en": "Inferred by the reasoner, not stated directly in a source",
     },
+    # Why an inferred statement holds (``entities/inference.py``): the axiom, then the rule.
+    "why_prp-spo1": {
+        "id": "dari {via}, sub-properti dari properti ini",
+        "en": "from {via}, a sub-property of this property",
+    },
+    "why_cax-sco": {
+        "id": "karena ini sebuah {via}, subkelas dari kelas ini",
+        "en": "because it is a {via}, a subclass of this class",
+    },
+    "why_prp-dom": {
+        "id": "karena ini memiliki {via}, yang domainnya kelas ini",
+        "en": "because it has a {via}, whose domain is this class",
+    },
+    "why_prp-rng": {
+        "id": "karena ini nilai dari {via}, yang rentangnya kelas ini",
+        "en": "because it is the value of a {via}, whose range is this class",
+    },
+    "why_prp-inv": {"id": "kebalikan dari {via}", "en": "the inverse of {via}"},
+    "why_prp-symp": {"id": "{via} bersifat simetris", "en": "{via} is symmetric"},
+    "why_prp-trp": {"id": "{via} bersifat transitif", "en": "{via} is transitive"},
+    "why_rule": {"id": "aturan OWL 2 RL", "en": "OWL 2 RL rule"},
     "external": {"id": "tautan luar", "en": "external link"},
     "confidence": {"id": "Tingkat keyakinan", "en": "Confidence"},
     "according_to": {"id": "menurut", "en": "according to"},
