@@ -279,7 +279,8 @@ def _publish(store: Path, staging: Path, manifest: Manifest) -> None:
     current build."""
     (staging / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
     previous = manifest.changes.get("previous")
-    record(store, manifest.build_id, manifest.created, previous, staging / CHANGES_FILE)
+    changes = staging / CHANGES_FILE
+    record(store, manifest.build_id, manifest.created, previous, changes, manifest.changes)
     try:
         make_current(store, staging, manifest.build_id)
     except BaseException:
