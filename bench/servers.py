@@ -93,8 +93,13 @@ def _ours(spec: ServerSpec, size_dir: Path, port: int, logfile: Path) -> Group:
         "--query-timeout",
         "120",
     ]
-    # No rate limit: the load generator is one client address making thousands of requests.
-    env = {"MALANG_KG_DATA_DIR": str(size_dir / "data"), "MALANG_KG_RATE_LIMIT": "off"}
+    # No rate limit and no query-time budget: the load generator is one client address making
+    # thousands of requests (the peers have neither).
+    env = {
+        "MALANG_KG_DATA_DIR": str(size_dir / "data"),
+        "MALANG_KG_RATE_LIMIT": "off",
+        "MALANG_KG_QUERY_BUDGET": "0",
+    }
     return Group(spec.key, argv, logfile, env)
 
 
