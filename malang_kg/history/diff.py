@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,13 +42,6 @@ def _split(line: str) -> tuple[str, str, str, str]:
     rest = rest[:-1].rstrip() if rest.endswith(".") else rest
     obj, graph = rest.rsplit(" ", 1)
     return subject, predicate, obj, graph
-
-
-def _lines(path: Path) -> Iterator[str]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip() and not line.startswith("#"):
-                yield line.rstrip("\n")
 
 
 class _Canon:
