@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from malang_kg.engine import Term
+from malang_kg.engine import Row, Term
 from malang_kg.iris import OWL, RDF, RDFS, SCHEMA, SKOS, Layout
 
 LABELS_FILE = "labels.sqlite"
@@ -224,6 +224,26 @@ class LabelIndex:
             if label is not None:
                 chosen[iri] = label.term()
         return chosen
+
+    def add_labels(
+        self, rows: list[Row], pairs: Iterable[tuple[str, str]], lang: str, other: str
+    ) -> list[Row]:
+        """``rows`` with, for each (column, label column) of ``pairs``, the label column set to
+        the label (``best``) of the column's IRI where it has one."""
+        chosen = tuple(pairs)
+        iris = {
+            row[c].value for row in rows for c, _ in chosen if c in row and row[c].kind == "uri"
+        }
+        found = self.best_labels(iris, lang, other)
+        labelled = []
+        for row in rows:
+            new = dict(row)
+            for column, label in chosen:
+                term = row.get(column)
+                if term is not None and term.kind == "uri" and term.value in found:
+                    new[label] = found[term.value]
+            labelled.append(new)
+        return labelled
 
     def all_labels(self, prefix: str, kinds: Iterable[str]) -> Iterator[Label]:
         """Every label of the given kinds of the IRIs starting with ``prefix``, by IRI."""

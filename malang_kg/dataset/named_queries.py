@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -331,28 +331,61 @@ def run(
     from ``built``, the answer the build wrote (``dataset/answers.py``). Parameter columns are
     left out; ``truncated`` says that more rows follow."""
     raw = raw or {}
-    page = page or PageRequest(engine.settings.max_rows)
     most = engine.settings.max_rows
+    page = page or PageRequest(most)
     if built is not None:
-        stop = page.offset + page.limit
-        result = SelectResult(built.columns, built.page(page.offset, stop), stop < built.rows)
-    else:
-        bound = {p.name for p in query.parameters if p.bound}
-        values = {name: term for name, term in query.bindings(raw).items() if name in bound}
-        request = QueryRequest(paged(query.text, page, most), values, max_rows=page.limit)
-        answered = engine.execute(request)
-        assert isinstance(answered, SelectResult), "named queries are SELECT queries"
-        result = answered
+        return read_built(query, built, raw, labels, page)
+    bound = {p.name for p in query.parameters if p.bound}
+    values = {name: term for name, term in query.bindings(raw).items() if name in bound}
+    request = QueryRequest(paged(query.text, page, most), values, max_rows=page.limit)
+    result = engine.execute(request)
+    assert isinstance(result, SelectResult), "named queries are SELECT queries"
+    # With a page as large as the row limit, a full page may be followed by more (or by none).
+    more = result.truncated or len(result.rows) > page.limit
+    more = more or (page.number > 1 and len(result.rows) == page.limit == most)
+    return _shown(query, replace(result, truncated=more), raw, labels, page)
+
+
+def read_built(
+    query: NamedQuery,
+    built: Answer,
+    raw: dict[str, str],
+    labels: LabelIndex | None,
+    page: PageRequest,
+) -> SelectResult:
+    """One page of ``built``, shown as ``run`` shows it."""
+    stop = page.offset + page.limit
+    result = SelectResult(built.columns, built.page(page.offset, stop), stop < built.rows)
+    return _shown(query, result, raw, labels, page)
+
+
+def _shown(
+    query: NamedQuery,
+    result: SelectResult,
+    raw: dict[str, str],
+    labels: LabelIndex | None,
+    page: PageRequest,
+) -> SelectResult:
+    """The page's rows without the parameter columns, with their labels when ``labels`` is
+    given."""
     hidden = {p.name for p in query.parameters}
     columns = [c for c in result.columns if c not in hidden]
-    rows = [{c: v for c, v in row.items() if c not in hidden} for row in result.rows]
-    # With a page as large as the row limit, a full page may be followed by more (or by none).
-    more = result.truncated or len(rows) > page.limit
-    more = more or (page.number > 1 and len(rows) == page.limit == most)
-    rows = rows[: page.limit]
+    rows = [{c: v for c, v in row.items() if c not in hidden} for row in result.rows[: page.limit]]
     if labels is not None and query.labels:
         columns, rows = _labelled(query, columns, rows, labels, query.label_language(raw))
-    return SelectResult(columns, rows, more, result.elapsed)
+    return SelectResult(columns, rows, result.truncated, result.elapsed)
+
+
+def shown_columns(query: NamedQuery, columns: list[str]) -> list[str]:
+    """The columns ``run`` shows for an answer of ``columns``: without the parameters', each
+    labelled column followed by its label column."""
+    hidden = {p.name for p in query.parameters}
+    of = dict(query.labels)
+    shown: list[str] = []
+    for column in columns:
+        if column not in hidden:
+            shown.extend([column, of[column]] if column in of else [column])
+    return shown
 
 
 def _labelled(
@@ -360,22 +393,4 @@ def _labelled(
 ) -> tuple[list[str], list[Row]]:
     """Each labelled column followed by its label column, in ``lang`` else the other language."""
     other = LANGUAGES[0] if lang == LANGUAGES[1] else LANGUAGES[1]
-    iris = {
-        row[c].value for row in rows for c, _ in query.labels if c in row and row[c].kind == "uri"
-    }
-    found = labels.best_labels(iris, lang, other)
-    of = dict(query.labels)
-    shown: list[str] = []
-    for column in columns:
-        shown.append(column)
-        if column in of:
-            shown.append(of[column])
-    labelled = []
-    for row in rows:
-        new = dict(row)
-        for column, label in query.labels:
-            term = row.get(column)
-            if term is not None and term.kind == "uri" and term.value in found:
-                new[label] = found[term.value]
-        labelled.append(new)
-    return shown, labelled
+    return shown_columns(query, columns), labels.add_labels(rows, query.labels, lang, other)

@@ -25,7 +25,7 @@ from rdflib import Graph
 
 from malang_kg.config import ConfigError, Settings
 from malang_kg.dataset.answers import ANSWERS_DIR, write_answers
-from malang_kg.dataset.labels import LABELS_FILE, write_labels
+from malang_kg.dataset.labels import LABELS_FILE, LabelIndex, write_labels
 from malang_kg.dataset.named_queries import load_queries
 from malang_kg.history.records import (
     CHANGES_FILE,
@@ -191,7 +191,8 @@ def _write_files(
             staging / DATASET_FILE,
         )
         write_labels(sources.store, staging / LABELS_FILE, layout)
-        write_answers(sources.store, staging / ANSWERS_DIR, queries, settings.base_iri)
+        labels = LabelIndex(staging / LABELS_FILE)
+        write_answers(sources.store, staging / ANSWERS_DIR, queries, settings.base_iri, labels)
         changes = write_changes(staging / CHANGES_FILE, previous, staging / DATASET_FILE)
         return written, dataset, changes
 

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,7 +27,6 @@ from malang_kg.dataset.openapi import columns_of, document
 from malang_kg.engine import SelectResult, Term
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import negotiate
-from malang_kg.formats.results import plain_value, to_csv, to_json, to_tsv
 from malang_kg.web.context import built_answers, engine, label_index, named_queries
 from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER
@@ -36,6 +34,7 @@ from malang_kg.web.http.params import parse_pairs
 from malang_kg.web.i18n import choose_language, translator
 from malang_kg.web.i18n.api import TEXTS
 from malang_kg.web.views import query_page as sparql_page
+from malang_kg.web.views.answer_bodies import encoded_body, result_body, written_page
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -48,38 +47,6 @@ SUFFIXES: dict[str, fmt.MediaType] = {
 }
 ANSWER_TYPES = (fmt.JSON, fmt.SPARQL_JSON, fmt.CSV, fmt.TSV, fmt.HTML)
 INPUT_TYPES = {"iri": "url", "integer": "number", "date": "date"}
-
-
-# --- Values --------------------------------------------------------------------------------------
-
-
-def plain_json(
-    query: NamedQuery,
-    result: SelectResult,
-    parameters: dict[str, Term],
-    page: PageRequest,
-    next_url: str | None,
-    total: int | None = None,
-) -> dict[str, Any]:
-    """The plain JSON of one page; ``total`` (the rows of the whole answer) where known."""
-    paging: dict[str, Any] = {"page": page.number, "limit": page.limit}
-    if next_url is not None:
-        paging["next"] = next_url
-    if next_url is None:
-        paging["total"] = page.offset + len(result.rows)
-    elif total is not None:
-        paging["total"] = total
-    return {
-        "query": query.name,
-        "columns": list(result.columns),
-        "rows": [
-            {name: plain_value(row.get(name)) for name in result.columns} for row in result.rows
-        ],
-        "truncated": result.truncated,
-        "parameters": {name: plain_value(term) for name, term in parameters.items()},
-        "elapsed_ms": round(result.elapsed * 1000, 1),
-        **paging,
-    }
 
 
 # --- Reading the request -------------------------------------------------------------------------
@@ -200,16 +167,7 @@ def query(target: str) -> Response:
     except ParameterError as error:
         response = _parameter_error(named, error, media)
     else:
-        values = {name: term.value for name, term in bindings.items()}
-        built = built_answers().answer(named)
-        result = run(engine(), named, values, label_index(), page, built)
-        next_url = _page_url(named, suffix, raw, page.number + 1) if result.truncated else None
-        total = built.rows if built is not None else None
-        response = _answer(named, result, bindings, media, raw, page, next_url, total)
-        if next_url is not None:
-            response.headers["Link"] = f'<{next_url}>; rel="next"'
-        if result.truncated and page.limit == engine().settings.max_rows:
-            response.headers[MAX_ROWS_HEADER] = str(page.limit)
+        response = _answered(named, suffix, media, raw, page, bindings)
     if not suffix:
         response.vary.add("Accept")
     if media.is_html:
@@ -242,6 +200,38 @@ def _page_url(named: NamedQuery, suffix: str, raw: dict[str, str], number: int) 
     return request.url_root.rstrip("/") + query_url(named, suffix, params)
 
 
+def _answered(
+    named: NamedQuery,
+    suffix: str,
+    media: fmt.MediaType,
+    raw: dict[str, str],
+    page: PageRequest,
+    bindings: dict[str, Term],
+) -> Response:
+    """The page asked for: sliced from the rows the build wrote in this format and language
+    where it wrote them (``dataset/answers.py``), else read from the built answer or run."""
+    written = written_page(built_answers(), named, media, raw, page)
+    if written is not None:
+        shown, data = written
+        next_url = _page_url(named, suffix, raw, page.number + 1) if shown.truncated else None
+        body = encoded_body(named, shown, data, bindings, media, page, next_url)
+        response = Response(body, mimetype=media.mime)
+        truncated = shown.truncated
+    else:
+        built = built_answers().answer(named)
+        values = {name: term.value for name, term in bindings.items()}
+        result = run(engine(), named, values, label_index(), page, built)
+        next_url = _page_url(named, suffix, raw, page.number + 1) if result.truncated else None
+        total = built.rows if built is not None else None
+        response = _answer(named, result, bindings, media, raw, page, next_url, total)
+        truncated = result.truncated
+    if next_url is not None:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    if truncated and page.limit == engine().settings.max_rows:
+        response.headers[MAX_ROWS_HEADER] = str(page.limit)
+    return response
+
+
 def _answer(
     named: NamedQuery,
     result: SelectResult,
@@ -252,17 +242,10 @@ def _answer(
     next_url: str | None,
     total: int | None = None,
 ) -> Response:
-    if media is fmt.JSON:
-        plain = plain_json(named, result, bindings, page, next_url, total)
-        body = json.dumps(plain, ensure_ascii=False)
-        return Response(body, mimetype=media.mime)
-    if media is fmt.SPARQL_JSON:
-        return Response(to_json(result), mimetype=media.mime)
-    if media is fmt.CSV:
-        return Response(to_csv(result), mimetype=media.mime)
-    if media is fmt.TSV:
-        return Response(to_tsv(result), mimetype=media.mime)
-    return _page(named, raw, result=result, next_url=next_url)
+    if media.is_html:
+        return _page(named, raw, result=result, next_url=next_url)
+    body = result_body(named, result, bindings, media, page, next_url, total)
+    return Response(body, mimetype=media.mime)
 
 
 def _parameter_error(named: NamedQuery, error: ParameterError, media: fmt.MediaType) -> Response:
