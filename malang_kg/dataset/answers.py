@@ -31,13 +31,12 @@ from malang_kg.dataset.labels import LabelIndex
 from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, PageRequest, read_built
 from malang_kg.engine import Row
 from malang_kg.engine.oxterms import rows_of_lines, tsv_header_and_rows, tsv_lines
-from malang_kg.formats.rows import CsvRows, json_row
+from malang_kg.formats.results import CsvRows
+from malang_kg.formats.rows import JSON_SEPARATOR, json_row
 
 ANSWERS_DIR = "answers"
 INDEX_FILE = "index.json"
 MOST_ROWS = 1_000_000  # an answer longer than this is left to the engine
-ENCODINGS = ("json", "csv")  # the formats each answer is also written in, per language
-JSON_SEPARATOR = b", "  # after each row of a JSON rows file, as ``json_body`` joins them
 
 
 def text_digest(query: NamedQuery) -> str:
@@ -174,7 +173,7 @@ class BuiltAnswers:
         entry = self._index.get(query.name)
         if entry is None or entry.get("query_sha256") != text_digest(query):
             return None
-        return dict(entry)
+        return entry  # type: ignore[no-any-return]
 
     def answer(self, query: NamedQuery) -> Answer | None:
         """The built answer of ``query``, if the build answered this very text."""
@@ -193,9 +192,9 @@ class BuiltAnswers:
 
     def shown(self, query: NamedQuery, lang: str, encoding: str) -> RowFile | None:
         """The rows of ``query``'s built answer as shown in ``lang``, encoded as ``encoding``
-        (one of ``ENCODINGS``); None where the build wrote none."""
+        (``json`` or ``csv``); None where the build wrote none."""
         entry = self._entry(query)
-        if entry is None or lang not in list(entry.get("languages") or ()):
+        if entry is None or lang not in entry.get("languages", ()):
             return None
         key = (query.name, lang, encoding)
         found = self._shown.get(key)

@@ -27,7 +27,7 @@ from malang_kg.dataset.openapi_schemas import (
 )
 from malang_kg.engine import Term
 from malang_kg.engine.service import QueryService
-from malang_kg.formats.results import plain_value
+from malang_kg.formats.rows import plain_value
 
 OPENAPI_VERSION = "3.1.0"
 LANGUAGE_TAG_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$"

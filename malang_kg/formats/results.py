@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -22,10 +21,18 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from malang_kg.engine import AskResult, GraphResult, QueryResult, SelectResult, Term, TsvResult
+from malang_kg.engine import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    Row,
+    SelectResult,
+    Term,
+    TsvResult,
+)
 from malang_kg.engine.oxterms import OxTerm, from_oxigraph, parse_tsv, select_from_tsv, to_oxigraph
 from malang_kg.formats import media as fmt
-from malang_kg.iris import PREFIXES, XSD
+from malang_kg.iris import PREFIXES
 
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
@@ -74,50 +81,6 @@ def serialize(
     if mime == fmt.TSV.mime:
         return to_tsv(result)
     raise SerializationError(f"query results cannot be written as {mime}")
-
-
-# --- Plain JSON values ----------------------------------------------------------------------------
-
-INTEGER_TYPES = frozenset(
-    str(XSD[name])
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-)
-NUMBER_TYPES = frozenset(str(XSD[name]) for name in ("decimal", "double", "float"))
-
-
-def plain_value(term: Term | None) -> str | int | float | bool | None:
-    """A term as a plain JSON value: integers, decimals and doubles as numbers, booleans as
-    booleans, IRIs and other literals as strings (blank nodes ``_:id``), unbound as null."""
-    if term is None:
-        return None
-    if term.kind != "literal" or term.datatype is None:
-        return csv_value(term)
-    text = term.value.strip()
-    try:
-        if term.datatype in INTEGER_TYPES:
-            return int(text)
-        if term.datatype in NUMBER_TYPES:
-            number = float(text)
-            return number if math.isfinite(number) else term.value
-    except ValueError:
-        return term.value
-    if term.datatype == str(XSD.boolean) and text in ("true", "false", "1", "0"):
-        return text in ("true", "1")
-    return term.value
 
 
 # --- SPARQL JSON ---------------------------------------------------------------------------------
@@ -271,17 +234,31 @@ def csv_value(term: Term) -> str:
     return term.value
 
 
+class CsvRows:
+    """CSV records by RFC 4180 (CRLF line ends, fields quoted where needed), one at a time."""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def record(self, values: Sequence[str]) -> bytes:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(values)
+        return self._buffer.getvalue().encode("utf-8")
+
+    def row(self, row: Row, columns: Sequence[str]) -> bytes:
+        return self.record([csv_value(row[name]) if name in row else "" for name in columns])
+
+
 def to_csv(result: SelectResult | AskResult) -> bytes:
-    """CSV by RFC 4180: CRLF line ends, fields quoted where needed. CSV has no boolean form in
-    the W3C note; ASK is written ``true``/``false`` on one line, as Oxigraph does."""
+    """CSV (``CsvRows``). CSV has no boolean form in the W3C note; ASK is written
+    ``true``/``false`` on one line, as Oxigraph does."""
     if isinstance(result, AskResult):
         return b"true\r\n" if result.value else b"false\r\n"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.columns)
-    for row in result.rows:
-        writer.writerow([csv_value(row[name]) if name in row else "" for name in result.columns])
-    return buffer.getvalue().encode("utf-8")
+    records = CsvRows()
+    rows = (records.row(row, result.columns) for row in result.rows)
+    return b"".join([records.record(result.columns), *rows])
 
 
 _NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -1,18 +1,62 @@
-"""One row of a SELECT answer at a time, in the named-query API's plain formats: its plain JSON
-object and its CSV record. The API writes a page's rows with these, and the build writes every
-row of a built answer with them once (``dataset/answers.py``), so that a page read from the build
-is the same bytes without a term being parsed again."""
+"""The named-query API's plain JSON: a term as a plain value, a row as a plain object, and a body
+joined from rows encoded one at a time. The API writes a page's rows with these (and CSV records
+with ``results.CsvRows``), and the build writes every row of a built answer with them once
+(``dataset/answers.py``), so that a page read from the build is the same bytes without a term
+being parsed again."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from malang_kg.engine import Row
-from malang_kg.formats.results import csv_value, plain_value
+from malang_kg.engine import Row, Term
+from malang_kg.formats.results import csv_value
+from malang_kg.iris import XSD
+
+JSON_SEPARATOR = b", "  # between the rows of a body, and after each row of a build's rows file
+
+INTEGER_TYPES = frozenset(
+    str(XSD[name])
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
+NUMBER_TYPES = frozenset(str(XSD[name]) for name in ("decimal", "double", "float"))
+
+
+def plain_value(term: Term | None) -> str | int | float | bool | None:
+    """A term as a plain JSON value: integers, decimals and doubles as numbers, booleans as
+    booleans, IRIs and other literals as strings (blank nodes ``_:id``), unbound as null."""
+    if term is None:
+        return None
+    if term.kind != "literal" or term.datatype is None:
+        return csv_value(term)
+    text = term.value.strip()
+    try:
+        if term.datatype in INTEGER_TYPES:
+            return int(text)
+        if term.datatype in NUMBER_TYPES:
+            number = float(text)
+            return number if math.isfinite(number) else term.value
+    except ValueError:
+        return term.value
+    if term.datatype == str(XSD.boolean) and text in ("true", "false", "1", "0"):
+        return text in ("true", "1")
+    return term.value
 
 
 def plain_row(row: Row, columns: Sequence[str]) -> dict[str, Any]:
@@ -28,7 +72,7 @@ def json_row(row: Row, columns: Sequence[str]) -> bytes:
 def json_body(head: dict[str, Any], rows: Iterable[bytes] | bytes, tail: dict[str, Any]) -> bytes:
     """One JSON object: ``head``'s members, then ``"rows"``, the rows' objects (each encoded by
     ``json_row``, or already joined by commas), then ``tail``'s members."""
-    joined = rows if isinstance(rows, bytes) else b", ".join(rows)
+    joined = rows if isinstance(rows, bytes) else JSON_SEPARATOR.join(rows)
     opening = json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8")
     closing = json.dumps(tail, ensure_ascii=False)[1:].encode("utf-8")
     return b"".join(
@@ -42,20 +86,3 @@ def json_body(head: dict[str, Any], rows: Iterable[bytes] | bytes, tail: dict[st
             closing,
         ]
     )
-
-
-class CsvRows:
-    """CSV records by RFC 4180 (CRLF line ends, fields quoted where needed), one at a time."""
-
-    def __init__(self) -> None:
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
-
-    def record(self, values: Sequence[str]) -> bytes:
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._writer.writerow(values)
-        return self._buffer.getvalue().encode("utf-8")
-
-    def row(self, row: Row, columns: Sequence[str]) -> bytes:
-        return self.record([csv_value(row[name]) if name in row else "" for name in columns])

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from malang_kg.dataset.answers import JSON_SEPARATOR, BuiltAnswers
+from malang_kg.dataset.answers import BuiltAnswers
 from malang_kg.dataset.named_queries import NamedQuery, PageRequest, shown_columns
 from malang_kg.engine import SelectResult, Term
 from malang_kg.formats import media as fmt
-from malang_kg.formats.results import plain_value, to_csv, to_json, to_tsv
-from malang_kg.formats.rows import CsvRows, json_body, json_row
+from malang_kg.formats.results import CsvRows, to_csv, to_json, to_tsv
+from malang_kg.formats.rows import JSON_SEPARATOR, json_body, json_row, plain_value
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from malang_kg.engine import AskResult, GraphResult, QueryResult, Row, Term, TsvResult
 from malang_kg.engine.oxterms import select_from_tsv
-from malang_kg.formats.results import INTEGER_TYPES, NUMBER_TYPES, nt_term
+from malang_kg.formats.results import nt_term
+from malang_kg.formats.rows import INTEGER_TYPES, NUMBER_TYPES
 from malang_kg.iris import LOCAL_NAME, RDF, XSD, Layout, Links
 from malang_kg.web.context import label_index, layout, links
 from malang_kg.web.i18n import choose_language, other_language, translator
