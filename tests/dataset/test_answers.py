@@ -137,6 +137,8 @@ def test_json_and_csv_pages_written_by_the_build_equal_the_engines(
 def test_a_page_past_the_end_of_written_rows_is_empty(client: FlaskClient) -> None:
     body = client.get("/api/queries/awards.json?limit=1000&page=50").get_json()
     assert body["rows"] == [] and "next" not in body
+    whole = client.get("/api/queries/awards.json").get_json()
+    assert body["total"] == whole["total"] == len(whole["rows"])
     csv = client.get("/api/queries/awards.csv?limit=1000&page=50").data.decode()
     assert csv.splitlines()[0].startswith("award,awardLabel,event") and csv.count("\r\n") == 1
 

@@ -355,6 +355,11 @@ def test_pages_concatenate_to_the_whole_answer(client: FlaskClient) -> None:
     assert rows == whole["rows"]
 
 
+def test_a_live_page_past_the_end_claims_no_total(client: FlaskClient) -> None:
+    body = data(client.get("/api/queries/subdistricts?limit=10&page=99"))
+    assert body["rows"] == [] and "next" not in body and "total" not in body
+
+
 def test_every_format_pages(client: FlaskClient) -> None:
     csv_page = client.get("/api/queries/subdistricts.csv?limit=5&page=2")
     assert csv_page.status_code == 200

@@ -39,10 +39,12 @@ def plain_parts(
     paging: dict[str, Any] = {"page": page.number, "limit": page.limit}
     if next_url is not None:
         paging["next"] = next_url
-    if next_url is None:
-        paging["total"] = page.offset + shown.rows
-    elif shown.total is not None:
+    if shown.total is not None:
         paging["total"] = shown.total
+    elif next_url is None and (shown.rows or not page.offset):
+        # The last page ends the answer, unless it is empty past the end: then the total is
+        # only known to be at most the offset, and is left out.
+        paging["total"] = page.offset + shown.rows
     head = {"query": query.name, "columns": list(shown.columns)}
     tail = {
         "truncated": shown.truncated,
