@@ -20,7 +20,12 @@ import {
   syntaxHighlighting,
 } from "@codemirror/language";
 import { sparql } from "@codemirror/legacy-modes/mode/sparql";
-import { autocompletion, closeBrackets, completionKeymap } from "@codemirror/autocomplete";
+import {
+  autocompletion,
+  closeBrackets,
+  completionKeymap,
+  completionStatus,
+} from "@codemirror/autocomplete";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 
 import { completionSource } from "./complete.js";
@@ -122,7 +127,9 @@ function start() {
   hint.className = "muted";
   hint.textContent = ui.t("hint");
   form.querySelector("button[type=submit]")?.after(hint);
-  window.malangKgEditor = view; // for the browser tests and the console
+  // For the browser tests and the console: the view, and whether a completion answer is pending.
+  window.malangKgEditor = view;
+  window.malangKgCompletionStatus = () => completionStatus(view.state);
 
   const error = document.getElementById("error");
   if (error) {

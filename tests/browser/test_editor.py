@@ -74,13 +74,15 @@ def offered(driver: webdriver.Chrome) -> list[str]:
 
 
 def settled(driver: webdriver.Chrome) -> list[str]:
-    """The completions shown once no newer answer replaces them (the list is the same on two
-    looks 0.3 s apart): a key pressed on a list about to change would land on the new one."""
+    """The completions shown once no newer answer can replace them: no answer is pending and
+    the list is the same on two looks 0.3 s apart. A key pressed on a list about to change
+    lands on the new one, and CodeMirror ignores Enter on a list updated a moment ago."""
     seen: list[list[str]] = [offered(driver)]
 
     def same(d: webdriver.Chrome) -> bool:
         now = offered(d)
-        same_as_before = now == seen[-1]
+        active = d.execute_script("return window.malangKgCompletionStatus()") == "active"
+        same_as_before = active and now == seen[-1]
         seen.append(now)
         return same_as_before
 
