@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import quote, urlsplit
 
 from rdflib import Namespace
@@ -37,6 +37,9 @@ _FRAGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _KIND = re.compile(r"[A-Za-z][A-Za-z0-9-]*")  # a kind of entity, usable as a SPARQL prefix name
 LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[\w.-]*[\w-])?")  # a local name SPARQL writes as it is
 MAX_PATH = 512
+# IRIs whose short form and link each process remembers: pages ask for the same few thousand
+# (properties, classes, areas) again and again, and both are pure functions of the layout.
+MEMOISED = 65_536
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ class Layout:
         """``PREFIX`` declarations for the service's own queries (never from request data)."""
         return "".join(f"PREFIX {name}: <{self.prefixes[name]}>\n" for name in names)
 
+    @lru_cache(maxsize=MEMOISED)  # noqa: B019 (layouts live as long as the app)
     def short(self, iri: str) -> str:
         """``mk:Kelurahan`` for an IRI under a known prefix, else the IRI."""
         for prefix, namespace in self.prefixes.items():
@@ -205,6 +209,7 @@ class Links:
         path = self.layout.path(iri)
         return None if path is None else local_path(kind, path) + self._suffix()
 
+    @lru_cache(maxsize=MEMOISED)  # noqa: B019 (a language's links are equal across requests)
     def href(self, iri: str) -> tuple[str | None, bool]:
         """(link, external) for an IRI: local for ours, the IRI itself for other http(s) IRIs,
         no link at all for anything else (``javascript:``, ``data:``, ``urn:``, ...)."""
