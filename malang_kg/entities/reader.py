@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from malang_kg.dataset.labels import LabelIndex
@@ -177,11 +177,20 @@ class EntityReader:
 
     # - the description -
 
-    def read(self, path: str, page: int = 1) -> Entity | None:
+    def read(
+        self,
+        path: str,
+        page: int = 1,
+        also: Callable[[list[Row]], Sequence[EntityQuery]] | None = None,
+    ) -> Entity | None:
+        """The entity at ``path``, or None. Its statements come first (a bounded lookup, in this
+        process when it can be); ``also`` chooses from them more queries to ask in the same
+        trip as the rest (the views' queries: ``views.view_queries``)."""
         iri = self.layout.entity(path)
         subject = Term.uri(iri)
-        self.prefetch((OUTGOING, INCOMING, AXIOMS, EVIDENCE, NESTED), s=subject)
         out = self.select(OUTGOING, s=subject)
+        more = also(out) if also is not None else ()
+        self.prefetch((INCOMING, AXIOMS, EVIDENCE, NESTED, *more), s=subject)
         incoming = self.run(INCOMING, s=subject)
         if not out and not incoming.rows:
             return None

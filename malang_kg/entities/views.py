@@ -308,14 +308,15 @@ def sentence_view(reader: EntityReader, entity: Entity) -> Quote | None:
     return Quote(exact, entity.iri, href)
 
 
-def add_views(reader: EntityReader, entity: Entity) -> None:
-    """Add the views that fit the entity's types (asserted or inferred) to ``entity.views``; the
-    queries of all of them are asked at once (one trip to the engine)."""
-    mk = reader.layout.vocabulary
-    types = {value.term.value for value in entity.values(str(RDF.type))}
-    article = bool(entity.values(str(SCHEMA.articleBody)))
+ViewMaker = Callable[[EntityReader, Entity], Any]
+
+
+def _chosen(
+    mk: str, types: set[str], article: bool
+) -> list[tuple[str, ViewMaker, tuple[EntityQuery, ...]]]:
+    """The views that fit an entity of ``types`` (asserted or inferred), with their queries."""
     people = {mk + "Person", str(FOAF.Person), str(SCHEMA.Person)}
-    chosen: list[tuple[str, Callable[[EntityReader, Entity], Any], tuple[EntityQuery, ...]]] = [
+    chosen: list[tuple[str, ViewMaker, tuple[EntityQuery, ...]]] = [
         (name, make, queries)
         for name, make, wanted, queries in (
             ("area", area_view, {mk + "AdministrativeArea"}, AREA_QUERIES),
@@ -328,6 +329,24 @@ def add_views(reader: EntityReader, entity: Entity) -> None:
     ]
     if article:
         chosen.append(("article", article_view, (ARTICLE,)))
+    return chosen
+
+
+def view_queries(reader: EntityReader, statements: list[Row]) -> list[EntityQuery]:
+    """The queries of the views that fit an entity whose own statements (rows of ``p`` and
+    ``o``) are ``statements``: ``EntityReader.read(also=…)`` asks them in the same trip to the
+    engine as the entity's other queries."""
+    types = {r["o"].value for r in statements if r["p"].value == str(RDF.type)}
+    article = any(r["p"].value == str(SCHEMA.articleBody) for r in statements)
+    return [q for *_, queries in _chosen(reader.layout.vocabulary, types, article) for q in queries]
+
+
+def add_views(reader: EntityReader, entity: Entity) -> None:
+    """Add the views that fit the entity's types (asserted or inferred) to ``entity.views``; the
+    queries of all of them are asked at once (one trip to the engine), unless ``read`` has."""
+    types = {value.term.value for value in entity.values(str(RDF.type))}
+    article = bool(entity.values(str(SCHEMA.articleBody)))
+    chosen = _chosen(reader.layout.vocabulary, types, article)
     reader.prefetch([q for *_, queries in chosen for q in queries], s=Term.uri(entity.iri))
     views: dict[str, Any] = entity.views
     for name, make, _ in chosen:

@@ -7,6 +7,7 @@ carry an ``ETag`` of the build (304 before any query runs)."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +25,7 @@ from malang_kg.dataset.lookups import (
 from malang_kg.engine import Term
 from malang_kg.entities.ontology import document, graph_triples
 from malang_kg.entities.reader import EntityReader, PageNotFound
-from malang_kg.entities.views import add_views
+from malang_kg.entities.views import add_views, view_queries
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import Offer, negotiate
 from malang_kg.formats.results import SerializationError, serialize_graph
@@ -139,7 +140,8 @@ def page(path: str) -> Response:
         return unchanged
     reader = _reader(lang)
     try:
-        entity = reader.read(path, number) if valid else None
+        also = partial(view_queries, reader)  # the views' queries go in the same trip
+        entity = reader.read(path, number, also) if valid else None
     except PageNotFound as error:
         raise NotFound(str(error)) from None
     if entity is None:
