@@ -27,8 +27,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from malang_kg.dataset.labels import LabelIndex
-from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, PageRequest, read_built
+from malang_kg.dataset.labels import LANGUAGES, LabelIndex
+from malang_kg.dataset.named_queries import NamedQuery, PageRequest, read_built
 from malang_kg.engine import Row
 from malang_kg.engine.oxterms import rows_of_lines, tsv_header_and_rows, tsv_lines
 from malang_kg.formats.results import CsvRows

@@ -28,6 +28,8 @@ from malang_kg.engine import Row, Term
 from malang_kg.iris import OWL, RDF, RDFS, SCHEMA, SKOS, Layout
 
 LABELS_FILE = "labels.sqlite"
+# The languages the graph is labelled and shown in, the default (Indonesian) first.
+LANGUAGES = ("id", "en")
 KINDS = {
     str(SKOS.prefLabel): "pref",
     str(RDFS.label): "label",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from malang_kg.dataset.labels import LabelIndex
+from malang_kg.dataset.labels import LANGUAGES, LabelIndex
 from malang_kg.engine import QueryRequest, Row, SelectResult, Term
 from malang_kg.engine.bindings import bind_values
 from malang_kg.engine.errors import QueryError
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 QUERIES_DIR = "queries"
 PARAM_TYPES = ("iri", "string", "language", "integer", "date", "label-language")
-LANGUAGES = ("id", "en")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEADER = re.compile(
     r"^#\s*(?P<key>[A-Za-z]+(?:@[a-z]{2})?|(?:param|label|help@id)\s+[A-Za-z_][A-Za-z0-9_]*)\s*:\s*"

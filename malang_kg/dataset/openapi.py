@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from malang_kg.dataset.labels import LabelIndex
-from malang_kg.dataset.named_queries import LANGUAGES, NamedQuery, Parameter, run
+from malang_kg.dataset.labels import LANGUAGES, LabelIndex
+from malang_kg.dataset.named_queries import NamedQuery, Parameter, run
 from malang_kg.dataset.openapi_schemas import (
     ANY_CONTENT,
     COMPONENTS,

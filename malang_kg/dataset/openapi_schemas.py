@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from malang_kg.dataset.named_queries import LANGUAGES, PARAM_TYPES
+from malang_kg.dataset.labels import LANGUAGES
+from malang_kg.dataset.named_queries import PARAM_TYPES
 
 TERM_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -17,8 +17,6 @@ from malang_kg.engine.service import QueryService
 from malang_kg.entities.model import Value
 from malang_kg.iris import DCTERMS, OWL, RDF, RDFS, SKOS, Links
 
-LANGUAGES = ("id", "en")
-
 GRAPH_TRIPLES = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 # Sections of the page: (text key, the rdf:type that puts a term there), in page order.

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from malang_kg.config import Settings
+from malang_kg.dataset.labels import LANGUAGES
 from malang_kg.engine.errors import (
     BackendError,
     BackendTimeout,
@@ -28,7 +29,6 @@ from malang_kg.engine.errors import (
 from malang_kg.iris import PREFIXES
 from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app, embedded_service
-from malang_kg.web.i18n import LANGUAGES
 from malang_kg.web.i18n.queries import TEXTS, Explanation, explain, number, sentence
 
 JSON = "application/json"

@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request
 
+from malang_kg.dataset.labels import LANGUAGES
 from malang_kg.web.i18n.pages import NAV
 
-LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 

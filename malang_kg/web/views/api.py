@@ -16,13 +16,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
-from malang_kg.dataset.named_queries import (
-    LANGUAGES,
-    NamedQuery,
-    PageRequest,
-    ParameterError,
-    run,
-)
+from malang_kg.dataset.labels import LANGUAGES
+from malang_kg.dataset.named_queries import NamedQuery, PageRequest, ParameterError, run
 from malang_kg.dataset.openapi import columns_of, document
 from malang_kg.engine import SelectResult, Term
 from malang_kg.formats import media as fmt

@@ -26,10 +26,11 @@ from malang_kg.dataset.completion import (
     OutdatedIndex,
     completer_for,
 )
+from malang_kg.dataset.labels import LANGUAGES
 from malang_kg.web.context import engine, label_index, layout
 from malang_kg.web.http.caching import cached, etag, not_modified
 from malang_kg.web.http.params import unquote
-from malang_kg.web.i18n import LANGUAGES, choose_language, translator, vary_language
+from malang_kg.web.i18n import choose_language, translator, vary_language
 from malang_kg.web.i18n.complete import TEXTS
 
 bp = Blueprint("complete", __name__)

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 
+from malang_kg.dataset.labels import LANGUAGES
 from malang_kg.dataset.lookups import members
 from malang_kg.dataset.named_queries import run
 from malang_kg.dataset.search import MAX_QUERY_CHARS, Hit, SearchIndex, index_for, key
@@ -39,13 +40,7 @@ from malang_kg.web.context import (
     named_queries,
     settings,
 )
-from malang_kg.web.i18n import (
-    LANGUAGES,
-    choose_language,
-    explicit_language,
-    other_language,
-    translator,
-)
+from malang_kg.web.i18n import choose_language, explicit_language, other_language, translator
 from malang_kg.web.i18n.site import SEARCH_JSON_MAX, TEXTS
 from malang_kg.web.views import query_page as sparql_page
 
