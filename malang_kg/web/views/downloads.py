@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, url_for
 
+from malang_kg.dataset.distributions import LICENSE
 from malang_kg.dataset.void import ServiceUrls, statistics_for, void_graph
 from malang_kg.engine.cache import Memo
 from malang_kg.engine.service import QueryService
@@ -75,7 +76,7 @@ def listing() -> Response:
             {
                 "build_id": manifest.build_id,
                 "created": manifest.created,
-                "license": "https://creativecommons.org/licenses/by/4.0/",
+                "license": LICENSE,
                 "downloads": dumps,
             }
         )
