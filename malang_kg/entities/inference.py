@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from malang_kg.engine import Term
 from malang_kg.engine.service import QueryService
@@ -89,41 +90,76 @@ def _having(types: dict[str, set[str]], kind: str) -> frozenset[str]:
     return frozenset(s for s, kinds in types.items() if kind in kinds)
 
 
+def _by_value(pairs: frozenset[tuple[str, Term]]) -> dict[Term, list[str]]:
+    grouped: dict[Term, list[str]] = defaultdict(list)
+    for prop, value in pairs:
+        grouped[value].append(prop)
+    return grouped
+
+
 @dataclass(frozen=True)
 class Statements:
     """An entity's statements as the explanation needs them: (property, value) going out, those
-    asserted apart, and (subject, property) coming in."""
+    asserted apart, and (subject, property) coming in; indexed once (the cached properties), so
+    explaining each of a hub's thousands of statements does not scan all the others."""
 
     out: frozenset[tuple[str, Term]]
     asserted: frozenset[tuple[str, Term]]
     incoming: frozenset[tuple[Term, str]]
 
+    @cached_property
+    def out_by_value(self) -> dict[Term, list[str]]:
+        return _by_value(self.out)
+
+    @cached_property
+    def asserted_by_value(self) -> dict[Term, list[str]]:
+        return _by_value(self.asserted)
+
+    @cached_property
+    def out_types(self) -> tuple[Term, ...]:
+        return tuple(value for prop, value in self.out if prop == TYPE)
+
+    @cached_property
+    def asserted_types(self) -> tuple[Term, ...]:
+        return tuple(value for prop, value in self.asserted if prop == TYPE)
+
+    @cached_property
+    def asserted_properties(self) -> frozenset[str]:
+        return frozenset(prop for prop, _ in self.asserted)
+
+    @cached_property
+    def incoming_properties(self) -> frozenset[str]:
+        return frozenset(prop for _, prop in self.incoming)
+
+    @cached_property
+    def incoming_by_subject(self) -> dict[Term, list[str]]:
+        grouped: dict[Term, list[str]] = defaultdict(list)
+        for subject, prop in self.incoming:
+            grouped[subject].append(prop)
+        return grouped
+
 
 def explain(schema: Schema, found: Statements, prop: str, value: Term) -> Reason | None:
     """One reason the statement (entity, ``prop``, ``value``) holds, or None."""
-    for pool in (found.asserted, found.out):
-        for other, that in pool:
-            if that == value and other != prop and prop in schema.supers.get(other, ()):
+    for pool in (found.asserted_by_value, found.out_by_value):
+        for other in pool.get(value, ()):
+            if other != prop and prop in schema.supers.get(other, ()):
                 return Reason("prp-spo1", other)
     if prop == TYPE and value.kind == "uri":
-        for pool in (found.asserted, found.out):
-            for other, kind in pool:
-                if (
-                    other == TYPE
-                    and kind != value
-                    and value.value in schema.superclasses.get(kind.value, ())
-                ):
+        for kinds in (found.asserted_types, found.out_types):
+            for kind in kinds:
+                if kind != value and value.value in schema.superclasses.get(kind.value, ()):
                     return Reason("cax-sco", kind.value)
-        for other, _ in found.asserted:
+        for other in found.asserted_properties:
             if value.value in schema.domains.get(other, ()):
                 return Reason("prp-dom", other)
-        for _, other in found.incoming:
+        for other in found.incoming_properties:
             if value.value in schema.ranges.get(other, ()):
                 return Reason("prp-rng", other)
-    for subject, other in found.incoming:
-        if subject == value and other in schema.inverses.get(prop, ()):
+    for other in found.incoming_by_subject.get(value, ()):
+        if other in schema.inverses.get(prop, ()):
             return Reason("prp-inv", other)
-        if subject == value and other == prop and prop in schema.symmetric:
+        if other == prop and prop in schema.symmetric:
             return Reason("prp-symp", prop)
     if prop in schema.transitive:
         return Reason("prp-trp", prop)
