@@ -318,7 +318,7 @@ class EntityReader:
         quotes: dict[str, Quote],
         nested: dict[Term, tuple[PropertyGroup, ...]],
     ) -> tuple[PropertyGroup, ...]:
-        by_property: dict[str, list[Value]] = defaultdict(list)
+        by_property: dict[str, dict[Value, None]] = defaultdict(dict)  # each value once, in order
         properties: dict[str, Value] = {}
         for row, graphs in pairs:
             p, o = row["p"], row["o"]
@@ -333,8 +333,7 @@ class EntityReader:
                 quote=quotes.get(o.value) if o.kind == "uri" else None,
                 nested=nested.get(o, ()),
             )
-            if value not in by_property[p.value]:
-                by_property[p.value].append(value)
+            by_property[p.value].setdefault(value)
         groups = [
             PropertyGroup(properties[p], tuple(sorted(values, key=value_order)))
             for p, values in by_property.items()
