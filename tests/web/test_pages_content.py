@@ -20,6 +20,7 @@ from malang_kg.entities.queries import labelled
 from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app
 from malang_kg.web.observe.queries import ObservedService
+from malang_kg.web.views import pages
 from tests.conftest import ARTICLE, ID, MK
 
 # Run on the embedded store and again on external engines (tests/conftest.py).
@@ -387,3 +388,27 @@ def test_a_page_costs_one_trip_to_a_query_process(
     # their own); then everything else, its kind's view included, in one trip.
     assert len(trips) == (1 if backend.in_memory else 2)
     assert len(trips[-1]) > 4  # type: ignore[arg-type]
+
+
+def test_long_lists_show_their_first_items_and_link_to_all(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lists cut at two items stand in for a hub's lists cut at fifty (the real data's are short).
+    monkeypatch.setattr(pages, "SHOWN", 2)
+    path = "/page/organization/diskominfo-kota-malang"
+    html, _ = fetch(client, f"{path}?lang=en")
+    notes = re.findall(r'<p class="note more-values">(.*?)</p>', html)
+    assert notes, "some list of Diskominfo's page has more than two items"
+    for note in notes:
+        found = re.fullmatch(r'2 of (\d+) shown\. <a href="([^"]+)">Show all (\d+)</a>', note)
+        assert found is not None and found[1] == found[3] and int(found[1]) > 2, note
+    total, href = re.fullmatch(r'2 of (\d+) shown\. <a href="([^"]+)">.*', notes[0]).groups()  # type: ignore[union-attr]
+    query, target = href.replace("&amp;", "&").split("#")
+    assert "lang=en" in query
+    whole, _ = fetch(client, path + query)
+    # The list asked for is shown whole at the element linked to; the others stay cut.
+    start = whole.index(f'id="{target}"')
+    listed = whole[start:].split("</ul>")[0]
+    assert listed.count("<li") == int(total)
+    assert len(re.findall(r'class="note more-values"', whole)) == len(notes) - 1
+    assert client.get(path + query).headers["ETag"] != client.get(f"{path}?lang=en").headers["ETag"]

@@ -134,6 +134,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Hanya {n} penghargaan pertama yang ditampilkan. Semua penghargaan tiap organisasi:",
         "en": "Only the first {n} awards are shown. All the awards of each organisation:",
     },
+    "values_first": {
+        "id": "{n} dari {total} ditampilkan.",
+        "en": "{n} of {total} shown.",
+    },
+    "values_all": {"id": "Tampilkan semua {total}", "en": "Show all {total}"},
     "siblings": {"id": "Wilayah lain di {parent}", "en": "Other areas in {parent}"},
     "siblings_plain": {"id": "Wilayah lain di wilayah yang sama", "en": "Other areas alongside"},
     "code_not_found_title": {"id": "Kode tidak ditemukan", "en": "Code not found"},

@@ -24,12 +24,13 @@ from malang_kg.dataset.lookups import (
 )
 from malang_kg.engine import Term
 from malang_kg.entities.ontology import document, graph_triples
+from malang_kg.entities.queries import SHOWN
 from malang_kg.entities.reader import EntityReader, PageNotFound
 from malang_kg.entities.views import add_views, view_queries
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import Offer, negotiate
 from malang_kg.formats.results import SerializationError, serialize_graph
-from malang_kg.iris import DCTERMS, local_path, valid_path
+from malang_kg.iris import DCTERMS, MAX_PATH, local_path, valid_path
 from malang_kg.web.context import engine, label_index, layout, links
 from malang_kg.web.http import caching as ld
 from malang_kg.web.i18n import (
@@ -134,7 +135,8 @@ def page(path: str) -> Response:
     if valid and "version" in request.args:
         return changes.memento_page(path, lang)
     number = _page_number()
-    tag = ld.etag("page", engine().build_id, path, lang, str(number))
+    expand = request.args.get("all", "")[:MAX_PATH]  # a property whose values are all shown
+    tag = ld.etag("page", engine().build_id, path, lang, str(number), expand)
     vary = vary_language()
     if valid and (unchanged := ld.not_modified(tag, vary, lang)):
         return unchanged
@@ -157,6 +159,9 @@ def page(path: str) -> Response:
         short=reader.links.short,
         formats=formats,
         page_href=_page_href,
+        expand=expand,
+        shown_values=SHOWN,
+        all_href=_all_href,
         history=changes.entity_changes(path),
         th=translator(CHANGE_TEXTS, lang),
     )
@@ -180,6 +185,16 @@ def _page_href(number: int) -> str:
     if chosen:
         pairs.append(("lang", chosen))
     return ("?" + urlencode(pairs) if pairs else request.path) + "#referenced-by"
+
+
+def _all_href(key: str, target: str) -> str:
+    """This page with every item of the list ``key`` (a property's IRI, or a view's list such as
+    ``awards-conferred``) shown, at the element ``target``; lists show ``SHOWN`` items."""
+    pairs = [("all", key)]
+    chosen = explicit_language()
+    if chosen:
+        pairs.append(("lang", chosen))
+    return f"?{urlencode(pairs)}#{target}"
 
 
 @bp.get("/data/<path:path>", merge_slashes=False)
