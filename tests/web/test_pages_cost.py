@@ -1,0 +1,71 @@
+"""What an entity page costs and how much it shows: one trip to a query process for its
+queries, and long lists cut to their first items with a link to the whole list."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from malang_kg.config import Settings
+from malang_kg.engine.embedded import EmbeddedBackend
+from malang_kg.engine.service import QueryService
+from malang_kg.store.builds import Manifest
+from malang_kg.web import create_app
+from malang_kg.web.observe.queries import ObservedService
+from malang_kg.web.views import pages
+from tests.web.test_pages_content import fetch, section
+
+
+def test_a_page_costs_one_trip_to_a_query_process(
+    built: tuple[Settings, Manifest], engine: QueryService
+) -> None:
+    backend = engine.backend
+    if not isinstance(backend, EmbeddedBackend):
+        pytest.skip("query processes are the embedded backend's")
+    uncached = ObservedService(backend, dataclasses.replace(engine.settings, cache_mb=0))
+    client = create_app(built[0], engine=uncached).test_client()
+    fetch(client, "/page/kecamatan/klojen")  # what is read once per build (the schema) is read
+    trips: list[object] = []
+    run = backend.pool.run
+
+    def counted(job: object, timeout: float) -> object:
+        trips.append(job)
+        return run(job, timeout)
+
+    backend.pool.run = counted  # type: ignore[method-assign]
+    try:
+        html, _ = fetch(client, "/page/kelurahan/samaan?lang=en")
+    finally:
+        backend.pool.run = run  # type: ignore[method-assign]
+    assert "KIM Samaan" in section(html, "area")
+    # The entity's statements first, in this process when the store is in memory (else a trip of
+    # their own); then everything else, its kind's view included, in one trip.
+    assert len(trips) == (1 if backend.in_memory else 2)
+    assert len(trips[-1]) > 4  # type: ignore[arg-type]
+
+
+def test_long_lists_show_their_first_items_and_link_to_all(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lists cut at two items stand in for a hub's lists cut at fifty (the real data's are short).
+    monkeypatch.setattr(pages, "SHOWN", 2)
+    path = "/page/organization/diskominfo-kota-malang"
+    html, _ = fetch(client, f"{path}?lang=en")
+    notes = re.findall(r'<p class="note more-values">(.*?)</p>', html)
+    assert notes, "some list of Diskominfo's page has more than two items"
+    for note in notes:
+        found = re.fullmatch(r'2 of (\d+) shown\. <a href="([^"]+)">Show all (\d+)</a>', note)
+        assert found is not None and found[1] == found[3] and int(found[1]) > 2, note
+    total, href = re.fullmatch(r'2 of (\d+) shown\. <a href="([^"]+)">.*', notes[0]).groups()  # type: ignore[union-attr]
+    query, target = href.replace("&amp;", "&").split("#")
+    assert "lang=en" in query
+    whole, _ = fetch(client, path + query)
+    # The list asked for is shown whole at the element linked to; the others stay cut.
+    start = whole.index(f'id="{target}"')
+    listed = whole[start:].split("</ul>")[0]
+    assert listed.count("<li") == int(total)
+    assert len(re.findall(r'class="note more-values"', whole)) == len(notes) - 1
+    assert client.get(path + query).headers["ETag"] != client.get(f"{path}?lang=en").headers["ETag"]
