@@ -10,6 +10,7 @@ have several reasons; the page names one that holds, the asserted one first.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -90,10 +91,11 @@ def _having(types: dict[str, set[str]], kind: str) -> frozenset[str]:
     return frozenset(s for s, kinds in types.items() if kind in kinds)
 
 
-def _by_value(pairs: frozenset[tuple[str, Term]]) -> dict[Term, list[str]]:
+def _index(pairs: Iterable[tuple[Term, str]]) -> dict[Term, list[str]]:
+    """The properties of each term of (term, property) pairs."""
     grouped: dict[Term, list[str]] = defaultdict(list)
-    for prop, value in pairs:
-        grouped[value].append(prop)
+    for term, prop in pairs:
+        grouped[term].append(prop)
     return grouped
 
 
@@ -109,11 +111,11 @@ class Statements:
 
     @cached_property
     def out_by_value(self) -> dict[Term, list[str]]:
-        return _by_value(self.out)
+        return _index((value, prop) for prop, value in self.out)
 
     @cached_property
     def asserted_by_value(self) -> dict[Term, list[str]]:
-        return _by_value(self.asserted)
+        return _index((value, prop) for prop, value in self.asserted)
 
     @cached_property
     def out_types(self) -> tuple[Term, ...]:
@@ -133,10 +135,7 @@ class Statements:
 
     @cached_property
     def incoming_by_subject(self) -> dict[Term, list[str]]:
-        grouped: dict[Term, list[str]] = defaultdict(list)
-        for subject, prop in self.incoming:
-            grouped[subject].append(prop)
-        return grouped
+        return _index(self.incoming)
 
 
 def explain(schema: Schema, found: Statements, prop: str, value: Term) -> Reason | None:

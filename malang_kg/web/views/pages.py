@@ -135,7 +135,7 @@ def page(path: str) -> Response:
     if valid and "version" in request.args:
         return changes.memento_page(path, lang)
     number = _page_number()
-    expand = request.args.get("all", "")[:MAX_PATH]  # a property whose values are all shown
+    expand = request.args.get("all", "")[:MAX_PATH]  # the list shown whole (``_all_href``)
     tag = ld.etag("page", engine().build_id, path, lang, str(number), expand)
     vary = vary_language()
     if valid and (unchanged := ld.not_modified(tag, vary, lang)):
@@ -179,22 +179,22 @@ def _page_number() -> int:
     return int(raw)
 
 
-def _page_href(number: int) -> str:
-    pairs: list[tuple[str, str]] = [("page", str(number))] if number > 1 else []
+def _here(pairs: list[tuple[str, str]], target: str) -> str:
+    """A link to this page with the query ``pairs`` (and the chosen language), at ``target``."""
     chosen = explicit_language()
     if chosen:
         pairs.append(("lang", chosen))
-    return ("?" + urlencode(pairs) if pairs else request.path) + "#referenced-by"
+    return ("?" + urlencode(pairs) if pairs else request.path) + "#" + target
+
+
+def _page_href(number: int) -> str:
+    return _here([("page", str(number))] if number > 1 else [], "referenced-by")
 
 
 def _all_href(key: str, target: str) -> str:
     """This page with every item of the list ``key`` (a property's IRI, or a view's list such as
     ``awards-conferred``) shown, at the element ``target``; lists show ``SHOWN`` items."""
-    pairs = [("all", key)]
-    chosen = explicit_language()
-    if chosen:
-        pairs.append(("lang", chosen))
-    return f"?{urlencode(pairs)}#{target}"
+    return _here([("all", key)], target)
 
 
 @bp.get("/data/<path:path>", merge_slashes=False)
