@@ -6,6 +6,8 @@ Only SELECT queries take bindings, and they must project every variable they bin
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -15,6 +17,7 @@ from malang_kg.engine.oxterms import to_oxigraph
 from malang_kg.engine.tokens import Token, query_form, tokenize
 
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PLANS = 4096  # query texts whose binding places are remembered (the pages' and named queries')
 
 
 def term_text(term: Term) -> str:
@@ -27,14 +30,20 @@ def term_text(term: Term) -> str:
         raise QueryError(f"not a valid RDF term: {term.value[:100]!r}") from None
 
 
-def values_block(bindings: dict[str, Term]) -> str:
-    names = sorted(bindings)
-    for name in names:
-        if not _VARIABLE_NAME.match(name):
-            raise QueryError(f"not a variable name: {name[:50]!r}")
+def values_block(names: tuple[str, ...], bindings: dict[str, Term]) -> str:
     variables = " ".join(f"?{name}" for name in names)
     terms = " ".join(term_text(bindings[name]) for name in names)
     return f" VALUES ({variables}) {{ ({terms}) }} "
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """Text to insert at ``position``: the VALUES block of ``names`` (none: no block), then
+    ``then``."""
+
+    position: int
+    names: tuple[str, ...]
+    then: str = ""
 
 
 def _closing(found: list[Token], opening: int) -> int:
@@ -75,24 +84,28 @@ def _projection(found: list[Token], select: int, group: int) -> set[str] | None:
     return names
 
 
-def _insert_at(found: list[Token], group: int, block: str) -> list[tuple[int, str]]:
-    """Edits putting ``block`` first in the group opened at ``group``. A group that is a bare
-    sub-query (``{ SELECT … }``) gets braces around the sub-query, as VALUES cannot precede it."""
+def _insert_at(found: list[Token], group: int, names: tuple[str, ...]) -> list[_Edit]:
+    """Edits putting the VALUES of ``names`` first in the group opened at ``group``. A group
+    that is a bare sub-query (``{ SELECT … }``) gets braces around the sub-query, as VALUES
+    cannot precede it."""
     position = found[group].end
     if group + 1 < len(found) and found[group + 1].is_word("SELECT"):
         close = _closing(found, group)
-        return [(position, block + "{ "), (found[close].start, " } ")]
-    return [(position, block)]
+        return [_Edit(position, names, "{ "), _Edit(found[close].start, (), " } ")]
+    return [_Edit(position, names)]
 
 
-def bind_values(text: str, bindings: dict[str, Term]) -> str:
-    """``text`` with ``bindings`` bound as VALUES (see the module's description)."""
-    if not bindings:
-        return text
+@lru_cache(maxsize=PLANS)
+def _plan(text: str, bound: frozenset[str]) -> tuple[_Edit, ...]:
+    """Where the VALUES of the variables ``bound`` go in ``text``, last position first: it
+    depends on the text and the names only, and tokenising is most of binding's cost."""
+    for name in bound:
+        if not _VARIABLE_NAME.match(name):
+            raise QueryError(f"not a variable name: {name[:50]!r}")
     found = tokenize(text)
     if query_form(found) != "select":
         raise QueryError("values can only be bound in a SELECT query")
-    edits: list[tuple[int, str]] = []
+    edits: list[_Edit] = []
     top_level = True
     for index, token in enumerate(found):
         if not token.is_word("SELECT"):
@@ -101,17 +114,23 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
         if group is None:
             raise QuerySyntaxError("a SELECT has no WHERE group")
         projected = _projection(found, index, group)
-        chosen = {
-            name: term for name, term in bindings.items() if projected is None or name in projected
-        }
-        if top_level and len(chosen) < len(bindings):
-            missing = sorted(set(bindings) - set(chosen))[0]
+        chosen = tuple(sorted(name for name in bound if projected is None or name in projected))
+        if top_level and len(chosen) < len(bound):
+            missing = sorted(bound - set(chosen))[0]
             raise QueryError(f"the query does not project ?{missing}, so it cannot be bound")
         top_level = False
         if chosen:
-            edits += _insert_at(found, group, values_block(chosen))
-    for position, insertion in sorted(edits, key=lambda edit: edit[0], reverse=True):
-        text = text[:position] + insertion + text[position:]
+            edits += _insert_at(found, group, chosen)
+    return tuple(sorted(edits, key=lambda edit: edit.position, reverse=True))
+
+
+def bind_values(text: str, bindings: dict[str, Term]) -> str:
+    """``text`` with ``bindings`` bound as VALUES (see the module's description)."""
+    if not bindings:
+        return text
+    for edit in _plan(text, frozenset(bindings)):
+        block = values_block(edit.names, bindings) if edit.names else ""
+        text = text[: edit.position] + block + edit.then + text[edit.position :]
     return text
 
 
