@@ -69,7 +69,7 @@ def answer(store: ox.Store, job: Job) -> QueryResult:
         if job.as_tsv:
             tsv, cut = tsv_lines(result, job.max_rows)
             return TsvResult(columns, tsv, cut, time.perf_counter() - started)
-        rows, cut = collect_rows(result, columns, job.max_rows)
+        rows, cut = collect_rows(result, job.max_rows)
         return SelectResult(columns, rows, cut, time.perf_counter() - started)
     triples, cut = collect_triples(result, job.max_rows)
     return GraphResult(triples, cut, time.perf_counter() - started)

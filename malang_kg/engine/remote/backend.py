@@ -340,5 +340,5 @@ def _parse(response: Any, body: _Body, form: str, max_rows: int, started: float)
         value = any(str(cell.value) not in ("0", "false") for row in parsed for cell in row if cell)
         return AskResult(value, time.perf_counter() - started)
     columns = [variable.value for variable in parsed.variables]
-    rows, cut = collect_rows(parsed, columns, max_rows)
+    rows, cut = collect_rows(parsed, max_rows)
     return SelectResult(columns, rows, cut, time.perf_counter() - started)
