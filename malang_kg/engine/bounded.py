@@ -7,7 +7,7 @@ A query is a bounded lookup when it is a SELECT or ASK whose every triple patter
 subject (an IRI, or a variable the service binds), with no property path, sub-query, aggregate,
 grouping, ordering, EXISTS or MINUS, and no arithmetic that could hide a path operator. Every
 pattern then matches only triples of its subject, so the work of the whole query is at most the
-product of the subjects' numbers of triples: the embedded store counts those first first
+product of the subjects' numbers of triples: the embedded store counts those first
 and answers in process only when the product is within ``WORK_BUDGET``.
 """
 
@@ -112,22 +112,23 @@ def _prefixes(found: list[Token]) -> dict[str, str]:
     return declared
 
 
-def _iri(subject: Token, prefixes: dict[str, str], bindings: dict[str, Term]) -> str | None:
-    if subject.kind == "var":
-        term = bindings.get(subject.text[1:])
-        return term.value if term is not None and term.kind == "uri" else None
-    if subject.kind == "iri":
-        return subject.text[1:-1]
-    prefix, _, local = subject.text.partition(":")
-    return prefixes[prefix] + local if prefix in prefixes else None
+Subject = tuple[str, str]  # ("iri", the IRI) or ("var", the variable's name)
 
 
-def fixed_subjects(
-    text: str, bindings: dict[str, Term], tokens: Sequence[Token] | None = None
-) -> tuple[str, ...] | None:
-    """The IRIs of the fixed subjects of a bounded lookup, or None when ``text`` (of which
-    ``tokens`` are the tokens, if known) is not one."""
-    found = list(tokens) if tokens is not None else tokenize(text)
+def _subject(token: Token, prefixes: dict[str, str]) -> Subject | None:
+    if token.kind == "var":
+        return ("var", token.text[1:])
+    if token.kind == "iri":
+        return ("iri", token.text[1:-1])
+    prefix, _, local = token.text.partition(":")
+    return ("iri", prefixes[prefix] + local) if prefix in prefixes else None
+
+
+def lookup_subjects(tokens: Sequence[Token]) -> tuple[Subject, ...] | None:
+    """The subject of every triple pattern when the query of ``tokens`` is a bounded lookup
+    once its variable subjects are bound, else None. It depends on the text alone, so the guard
+    keeps it with the text (``Prepared.lookup_subjects``)."""
+    found = list(tokens)
     words = {token.text.upper() for token in found if token.kind == "word"}
     forms = [token for token in found if token.is_word("SELECT") or token.is_word("ASK")]
     if len(forms) != 1 or words & REFUSED_WORDS:
@@ -146,10 +147,34 @@ def fixed_subjects(
     if not subjects or len(subjects) > MAX_PATTERNS:
         return None
     prefixes = _prefixes(found)
-    iris = [_iri(subject, prefixes, bindings) for subject in subjects]
-    if any(iri is None for iri in iris):
+    resolved = [_subject(subject, prefixes) for subject in subjects]
+    if any(subject is None for subject in resolved):
         return None
-    return tuple(iri for iri in iris if iri is not None)
+    return tuple(subject for subject in resolved if subject is not None)
+
+
+def bound_subjects(
+    subjects: tuple[Subject, ...] | None, bindings: dict[str, Term]
+) -> tuple[str, ...] | None:
+    """The IRIs of ``subjects`` (``lookup_subjects``) under ``bindings``, or None when one is a
+    variable not bound to an IRI (then it is no bounded lookup)."""
+    if subjects is None:
+        return None
+    iris = []
+    for kind, value in subjects:
+        if kind == "var":
+            term = bindings.get(value)
+            if term is None or term.kind != "uri":
+                return None
+            value = term.value
+        iris.append(value)
+    return tuple(iris)
+
+
+def fixed_subjects(text: str, bindings: dict[str, Term]) -> tuple[str, ...] | None:
+    """The IRIs of the fixed subjects of ``text`` as a bounded lookup, or None when it is not
+    one."""
+    return bound_subjects(lookup_subjects(tokenize(text)), bindings)
 
 
 def within_budget(degrees: list[int]) -> bool:

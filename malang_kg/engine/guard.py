@@ -14,6 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from malang_kg.engine.bounded import Subject, lookup_subjects
 from malang_kg.engine.errors import QueryRejected, QuerySyntaxError, QueryTooLarge
 from malang_kg.engine.tokens import FORMS, QueryForm, Token, tokenize
 
@@ -39,6 +40,11 @@ class Prepared:
     @property
     def names_a_dataset(self) -> bool:
         return bool(self.from_graphs or self.from_named_graphs)
+
+    @functools.cached_property
+    def lookup_subjects(self) -> tuple[Subject, ...] | None:
+        """Its patterns' subjects if it is a bounded lookup (``bounded.lookup_subjects``)."""
+        return lookup_subjects(self.tokens)
 
 
 def decode_escapes(text: str) -> str:

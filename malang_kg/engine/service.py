@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Protocol, TypeVar
 
 from malang_kg.config import Settings
-from malang_kg.engine.bounded import fixed_subjects, holds_large_answer
+from malang_kg.engine.bounded import bound_subjects, holds_large_answer
 from malang_kg.engine.cache import CacheKey, Memo, ResultCache
 from malang_kg.engine.errors import QueryError, QueryRejected, QueryTimeout
 from malang_kg.engine.guard import Prepared, check
@@ -114,7 +114,7 @@ class QueryService:
             max_rows=self.max_rows(request),
             base_iri=self.base_iri,
             as_tsv=request.as_tsv and prepared.form == "select",
-            subjects=fixed_subjects(prepared.text, request.bindings, prepared.tokens),
+            subjects=bound_subjects(prepared.lookup_subjects, request.bindings),
         )
 
     def _timeout(self, request: QueryRequest) -> float:
