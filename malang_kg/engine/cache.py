@@ -220,6 +220,8 @@ class ResultCache(BuildCache[QueryResult]):
         return self.get(key.build_id, key)
 
     def put_answer(self, key: CacheKey, result: QueryResult) -> bool:
+        if not self.enabled:  # before sizing the answer, which takes a walk over all of it
+            return False
         return self.put(key.build_id, key, result, result_size(result) + key.size())
 
 
