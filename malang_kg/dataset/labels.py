@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from malang_kg.engine import Row, Term
+from malang_kg.engine.cache import BuildCache
 from malang_kg.iris import OWL, RDF, RDFS, SCHEMA, SKOS, Layout
 
 LABELS_FILE = "labels.sqlite"
@@ -39,6 +40,7 @@ KINDS = {
 # The order a label is chosen in: (kind, which language), "any" for any language or none.
 PREFERENCE = (("pref", "lang"), ("label", "lang"), ("pref", "other"), ("label", "other"))
 CHUNK = 500  # IRIs per lookup query (SQLite allows 32,766 parameters)
+REMEMBERED_IRIS = 20_000  # IRIs whose labels a serving process keeps at once
 # The ontology's terms by what they are typed: (type, what ``terms`` calls it).
 TERM_KINDS = (
     (str(OWL.Class), "class"),
@@ -184,6 +186,8 @@ class LabelIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._name = str(path)
+        self._known: BuildCache[list[Label]] = BuildCache(REMEMBERED_IRIS)
 
     def _db(self) -> sqlite3.Connection:
         held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "db", None)
@@ -201,10 +205,19 @@ class LabelIndex:
     def labels_of(
         self, iris: Iterable[str], kinds: Iterable[str] = ("pref", "label", "name")
     ) -> dict[str, list[Label]]:
-        """Every label of the given kinds of each of ``iris``."""
-        wanted = sorted(set(iris))
+        """Every label of the given kinds of each of ``iris`` (remembered per IRI: the index
+        never changes, and a page's predicates and places recur on every page)."""
         chosen = tuple(kinds)
         found: dict[str, list[Label]] = {}
+        wanted = []
+        for iri in set(iris):
+            known = self._known.get(self._name, (iri, chosen))
+            if known is None:
+                wanted.append(iri)
+            elif known:
+                found[iri] = known
+        wanted.sort()
+        read: dict[str, list[Label]] = {iri: [] for iri in wanted}
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
@@ -215,7 +228,11 @@ class LabelIndex:
                 [*chunk, *chosen],
             )
             for row in rows:
-                found.setdefault(row[0], []).append(Label(*row))
+                read[row[0]].append(Label(*row))
+        for iri, labels in read.items():
+            self._known.put(self._name, (iri, chosen), labels)
+            if labels:
+                found[iri] = labels
         return found
 
     def best_labels(self, iris: Iterable[str], lang: str, other: str) -> dict[str, Term]:

@@ -85,3 +85,20 @@ def test_a_build_without_an_index_says_so(tmp_path: object) -> None:
     missing = LabelIndex(Path(str(tmp_path)) / LABELS_FILE)
     with pytest.raises(FileNotFoundError, match="malang-kg build"):
         missing.best_labels(["https://example.org/x"], "id", "en")
+
+
+def test_labels_once_read_are_remembered(
+    index: LabelIndex, embedded_engine: QueryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = LabelIndex(index.path)
+    samaan = embedded_engine.base_iri + "id/kelurahan/samaan"
+    unlabelled = embedded_engine.base_iri + "id/no-such-thing"
+    first = fresh.best_labels([samaan, unlabelled], "en", "id")
+    assert set(first) == {samaan}
+
+    def unreadable() -> None:
+        raise AssertionError("read the index again")
+
+    monkeypatch.setattr(fresh, "_db", unreadable)
+    assert fresh.best_labels([samaan, unlabelled], "en", "id") == first
+    assert fresh.best_labels([samaan], "id", "en")[samaan].lang == "id"
