@@ -189,9 +189,10 @@ class History:
     def builds(self) -> list[Build]:
         """Every recorded build, oldest first."""
         with self._db() as db:
-            if db is None:
-                return []
-            return [self._build(row) for row in db.execute(self._BUILD + " ORDER BY seq")]
+            return self._builds(db) if db is not None else []
+
+    def _builds(self, db: sqlite3.Connection) -> list[Build]:
+        return [self._build(row) for row in db.execute(self._BUILD + " ORDER BY seq")]
 
     def last(self) -> Build | None:
         found = self.builds()
@@ -212,10 +213,10 @@ class History:
 
     def changes(self, offset: int, limit: int, build: Build | None = None) -> list[Change]:
         """Changes newest first (by build, then entity), in all builds or in one."""
-        builds = {b.seq: b for b in self.builds()}
         with self._db() as db:
             if db is None:
                 return []
+            builds = {b.seq: b for b in self._builds(db)}
             if build is None:
                 rows = db.execute(
                     "SELECT seq, entity, kind FROM changes"
@@ -243,10 +244,10 @@ class History:
 
     def versions(self, entity: str) -> list[Change]:
         """The entity's changes, oldest first: each create or update is a version of it."""
-        builds = {b.seq: b for b in self.builds()}
         with self._db() as db:
             if db is None:
                 return []
+            builds = {b.seq: b for b in self._builds(db)}  # one connection for both reads
             rows = db.execute(
                 "SELECT seq, kind FROM changes WHERE entity = ? ORDER BY seq", (entity,)
             ).fetchall()
