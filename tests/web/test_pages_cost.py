@@ -69,3 +69,22 @@ def test_long_lists_show_their_first_items_and_link_to_all(
     assert listed.count("<li") == int(total)
     assert len(re.findall(r'class="note more-values"', whole)) == len(notes) - 1
     assert client.get(path + query).headers["ETag"] != client.get(f"{path}?lang=en").headers["ETag"]
+
+
+def test_paging_and_showing_a_list_whole_keep_each_other(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "SHOWN", 2)
+    base = "/page/city/malang"
+    first, _ = fetch(client, f"{base}?lang=en")
+    show_all = re.search(r'<p class="note more-values">[^<]*<a href="\?all=([^"&]+)', first)
+    assert show_all is not None, "some list of the city's page has more than two items"
+    key = show_all.group(1)
+    html, _ = fetch(client, f"{base}?all={key}&lang=en")
+    incoming = section(html, "referenced-by")
+    assert f'href="?page=2&amp;all={key}&amp;lang=en#referenced-by"' in incoming
+    second, _ = fetch(client, f"{base}?page=2&all={key}&lang=en")
+    assert "Page 2 of 2" in section(second, "referenced-by")
+    assert f'href="?all={key}&amp;lang=en#referenced-by" rel="prev"' in second
+    others = re.findall(r'<p class="note more-values">[^<]*<a href="([^"]+)"', second)
+    assert others and all(href.startswith("?page=2&amp;all=") for href in others)

@@ -179,8 +179,16 @@ def _page_number() -> int:
     return int(raw)
 
 
-def _here(pairs: list[tuple[str, str]], target: str) -> str:
-    """A link to this page with the query ``pairs`` (and the chosen language), at ``target``."""
+def _here(changes: dict[str, str | None], target: str) -> str:
+    """A link to this page at ``target``, keeping what it shows (its ``page`` of incoming links,
+    the list shown whole by ``all``) but for ``changes`` (None drops one), with the chosen
+    language."""
+    state: dict[str, str | None] = {
+        "page": request.args.get("page"),
+        "all": request.args.get("all", "")[:MAX_PATH] or None,
+    }
+    state.update(changes)
+    pairs = [(name, value) for name, value in state.items() if value]
     chosen = explicit_language()
     if chosen:
         pairs.append(("lang", chosen))
@@ -188,13 +196,13 @@ def _here(pairs: list[tuple[str, str]], target: str) -> str:
 
 
 def _page_href(number: int) -> str:
-    return _here([("page", str(number))] if number > 1 else [], "referenced-by")
+    return _here({"page": str(number) if number > 1 else None}, "referenced-by")
 
 
 def _all_href(key: str, target: str) -> str:
     """This page with every item of the list ``key`` (a property's IRI, or a view's list such as
     ``awards-conferred``) shown, at the element ``target``; lists show ``SHOWN`` items."""
-    return _here([("all", key)], target)
+    return _here({"all": key}, target)
 
 
 @bp.get("/data/<path:path>", merge_slashes=False)
