@@ -30,6 +30,7 @@ def schema_jsonld(iri: str, rows: Iterable[Row]) -> dict[str, Any]:
     schema = str(SCHEMA)
     types: list[str] = []
     properties: dict[str, list[Any]] = defaultdict(list)
+    seen: set[tuple[str, Term]] = set()  # (key, term): a hub has thousands of values
     for row in rows:
         p, o = row["p"].value, row["o"]
         if o.kind == "bnode" or (o.kind == "uri" and not is_web_iri(o.value)):
@@ -53,9 +54,9 @@ def schema_jsonld(iri: str, rows: Iterable[Row]) -> dict[str, Any]:
                 {"@type": "PropertyValue", "propertyID": kind, "value": o.value}
             )
             continue
-        value = _jsonld_value(o)
-        if key is not None and value not in properties[key]:
-            properties[key].append(value)
+        if key is not None and (key, o) not in seen:
+            seen.add((key, o))
+            properties[key].append(_jsonld_value(o))
     document: dict[str, Any] = {"@context": "https://schema.org", "@id": iri}
     if types:
         document["@type"] = types[0] if len(types) == 1 else types

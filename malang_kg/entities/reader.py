@@ -322,7 +322,8 @@ class EntityReader:
         properties: dict[str, Value] = {}
         for row, graphs in pairs:
             p, o = row["p"], row["o"]
-            properties.setdefault(p.value, self.value(p, row.get("pLabel")))
+            if p.value not in properties:
+                properties[p.value] = self.value(p, row.get("pLabel"))
             inferred = bool(graphs) and self._inferred(graphs)
             value = self.value(
                 o,
@@ -344,14 +345,17 @@ class EntityReader:
         """One page of the incoming links, by property then label; ``Value``s are made for the
         links shown only (a hub has thousands)."""
         properties: dict[str, Value] = {}
+        orders: dict[str, tuple[int, int, bool, str]] = {}
         links: list[tuple[tuple[int, int, bool, str], bool, str, str, Row]] = []
         for row, graphs in by_statement(rows, "x"):
-            prop = properties.setdefault(row["p"].value, self.value(row["p"], row.get("pLabel")))
+            p = row["p"].value
+            if p not in properties:
+                properties[p] = self.value(row["p"], row.get("pLabel"))
+                orders[p] = group_order(PropertyGroup(properties[p], ()))
             inferred = self._inferred(graphs)
             label = row.get("xLabel")
             text = label.value if label is not None else self.links.short(row["x"].value)
-            order = group_order(PropertyGroup(prop, ()))
-            links.append((order, inferred, text.casefold(), row["x"].value, row))
+            links.append((orders[p], inferred, text.casefold(), row["x"].value, row))
         links.sort(key=lambda link: link[:4])
         pages = max(1, math.ceil(len(links) / PAGE_SIZE))
         if page > pages:

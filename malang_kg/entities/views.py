@@ -110,7 +110,8 @@ def _pairs(rows: list[Row], reader: EntityReader) -> tuple[Pair, ...]:
     second: dict[Term, list[Value]] = defaultdict(list)
     first: dict[Term, Value] = {}
     for row in rows:
-        first.setdefault(row["x"], reader.value(row["x"], row.get("xLabel")))
+        if row["x"] not in first:
+            first[row["x"]] = reader.value(row["x"], row.get("xLabel"))
         if "y" in row:
             second[row["x"]].append(reader.value(row["y"], row.get("yLabel")))
     return tuple(
