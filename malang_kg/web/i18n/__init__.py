@@ -8,11 +8,11 @@ city. Each feature keeps its texts in a catalogue module of this package as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 
 from malang_kg.dataset.labels import LANGUAGES
 from malang_kg.web.i18n.pages import NAV
@@ -44,6 +44,16 @@ def other_language(lang: str) -> str:
 def vary_language() -> tuple[str, ...]:
     """The header a negotiated page varies by: none when ``?lang=`` chose the language."""
     return () if explicit_language() else ("Accept-Language",)
+
+
+def html_page(html: str, lang: str, status: int = 200, vary: Iterable[str] = ()) -> Response:
+    """A page in ``lang``: ``Content-Language``, and ``Vary`` by what chose the language
+    (``vary_language``) and by ``vary`` (``Accept`` where the same URL also answers with data),
+    so that no cache gives a reader a page in the other language."""
+    response = Response(html, status=status, mimetype="text/html")
+    response.content_language.add(lang)
+    response.vary.update((*vary_language(), *vary))
+    return response
 
 
 def translator(texts: Texts, lang: str) -> Callable[[str], str]:

@@ -26,7 +26,7 @@ from malang_kg.web.context import built_answers, engine, label_index, named_quer
 from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER
 from malang_kg.web.http.params import parse_pairs
-from malang_kg.web.i18n import choose_language, translator
+from malang_kg.web.i18n import choose_language, html_page, translator
 from malang_kg.web.i18n.api import TEXTS
 from malang_kg.web.views import query_page as sparql_page
 from malang_kg.web.views.answer_bodies import encoded_body, result_body, written_page
@@ -140,9 +140,7 @@ def queries() -> Response:
             queries=listed,
             openapi=url_for("api.openapi"),
         )
-        response = Response(html, mimetype="text/html")
-        response.content_language.add(lang)
-        response.vary.add("Accept-Language")
+        response = html_page(html, lang)
     else:
         response = jsonify(listed)
     response.vary.add("Accept")
@@ -165,8 +163,6 @@ def query(target: str) -> Response:
         response = _answered(named, suffix, media, raw, page, bindings)
     if not suffix:
         response.vary.add("Accept")
-    if media.is_html:
-        response.vary.add("Accept-Language")  # the interface language, unless ?lang= is given
     return response
 
 
@@ -311,9 +307,7 @@ def _page(
         all_queries=url_for("api.queries"),
         next_url=next_url,
     )
-    response = Response(html, status=status, mimetype="text/html")
-    response.content_language.add(lang)
-    return response
+    return html_page(html, lang, status)
 
 
 # --- OpenAPI -------------------------------------------------------------------------------------

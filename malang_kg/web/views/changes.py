@@ -39,7 +39,7 @@ from malang_kg.history.mementos import (
 )
 from malang_kg.history.records import Build, Change
 from malang_kg.web.context import history, label_index, layout, links
-from malang_kg.web.i18n import choose_language, other_language, translator, vary_language
+from malang_kg.web.i18n import choose_language, html_page, other_language, translator
 from malang_kg.web.i18n.changes import TEXTS
 
 bp = Blueprint("changes", __name__)
@@ -130,11 +130,7 @@ def _html(page: FeedPage) -> Response:
         rows=rows,
         page_url=lambda n: page.url("/changes", n)[len(page.site) :],
     )
-    response = Response(html, mimetype="text/html")
-    response.content_language.add(lang)
-    for header in vary_language():
-        response.vary.add(header)
-    return response
+    return html_page(html, lang)
 
 
 @bp.get("/changes.atom")
@@ -299,7 +295,6 @@ def memento_page(path: str, lang: str) -> Response:
         current=links().page(path),
         title=title,
     )
-    response = Response(html, mimetype="text/html")
-    response.content_language.add(lang)
+    response = html_page(html, lang)
     memento_headers(response, path, chosen, changes)
     return response

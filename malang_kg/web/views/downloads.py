@@ -26,7 +26,7 @@ from malang_kg.pipeline.dumps import DOWNLOADS_DIR
 from malang_kg.store.builds import Manifest
 from malang_kg.web.context import engine, layout, served_build, settings
 from malang_kg.web.http.errors import not_acceptable
-from malang_kg.web.i18n import choose_language, translator
+from malang_kg.web.i18n import choose_language, html_page, translator
 from malang_kg.web.i18n.api import TEXTS
 
 bp = Blueprint("dataset", __name__)
@@ -90,9 +90,7 @@ def listing() -> Response:
             dumps=dumps,
             void=url_for("dataset.well_known_void"),
         )
-        response = Response(html, mimetype="text/html")
-        response.content_language.add(lang)
-        response.vary.add("Accept-Language")
+        response = html_page(html, lang)
     response.vary.add("Accept")
     return response
 

@@ -26,9 +26,9 @@ from malang_kg.web.context import (
 from malang_kg.web.i18n import (
     choose_language,
     explicit_language,
+    html_page,
     other_language,
     translator,
-    vary_language,
 )
 from malang_kg.web.i18n.overviews import TEXTS
 
@@ -51,11 +51,7 @@ def _page(template: str, lang: str, **context: Any) -> Response:
     html = render_template(
         template, t=translator(TEXTS, lang), lang=lang, explicit_lang=explicit_language(), **context
     )
-    response = Response(html, mimetype="text/html")
-    response.content_language.add(lang)
-    for header in vary_language():
-        response.vary.add(header)
-    return response
+    return html_page(html, lang)
 
 
 def _text(row: Row, column: str) -> str:

@@ -36,6 +36,7 @@ from malang_kg.web.http import caching as ld
 from malang_kg.web.i18n import (
     choose_language,
     explicit_language,
+    html_page,
     other_language,
     translator,
     vary_language,
@@ -92,11 +93,7 @@ def _not_found_page(iri: str, path: str, lang: str, vary: tuple[str, ...] = ()) 
     html = render_template(
         "pages/not_found.html", t=translator(TEXTS, lang), iri=iri, guess=guess, lang=lang
     )
-    response = Response(html, status=404, mimetype="text/html")
-    response.content_language.add(lang)
-    for header in vary:
-        response.vary.add(header)
-    return response
+    return html_page(html, lang, 404, vary)
 
 
 def _unknown(path: str, html: bool) -> Response:
@@ -328,8 +325,4 @@ def _code_not_found_page(scheme: str, code: str, near: list[NearCode], lang: str
         code=code,
         suggestions=suggestions,
     )
-    response = Response(html, status=404, mimetype="text/html")
-    response.content_language.add(lang)
-    for header in ("Accept", *vary_language()):
-        response.vary.add(header)
-    return response
+    return html_page(html, lang, 404, ("Accept",))

@@ -40,12 +40,18 @@ from malang_kg.web.context import (
     named_queries,
     settings,
 )
-from malang_kg.web.i18n import choose_language, explicit_language, other_language, translator
+from malang_kg.web.i18n import (
+    choose_language,
+    explicit_language,
+    html_page,
+    other_language,
+    translator,
+    vary_language,
+)
 from malang_kg.web.i18n.site import SEARCH_JSON_MAX, TEXTS
 from malang_kg.web.views import query_page as sparql_page
 
 bp = Blueprint("site", __name__)
-_NEGOTIATED = {"site.index", "site.browse", "site.search"}  # language by Accept-Language
 
 PAGE_SIZE = 50  # entities per page of /browse
 SEARCH_HTML_LIMIT = 50
@@ -104,9 +110,9 @@ def _classes(lang: str) -> list[dict[str, Any]]:
     return classes
 
 
-def _render(template: str, lang: str, **context: Any) -> str:
+def _render(template: str, lang: str, status: int = 200, **context: Any) -> Response:
     context.setdefault("q", "")
-    return render_template(
+    html = render_template(
         template,
         lang=lang,
         other_lang=other_language(lang),
@@ -117,13 +123,7 @@ def _render(template: str, lang: str, **context: Any) -> str:
         max_chars=MAX_QUERY_CHARS,
         **context,
     )
-
-
-@bp.after_request
-def _vary(response: Response) -> Response:
-    if request.endpoint in _NEGOTIATED and not explicit_language():
-        response.vary.add("Accept-Language")
-    return response
+    return html_page(html, lang, status)
 
 
 # --- the landing page ----------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def _holdings(classes: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> Response:
     lang = choose_language()
     current = engine()
     classes = _classes(lang)
@@ -205,7 +205,7 @@ def _dataset(build_id: str) -> dict[str, Any]:
 
 
 @bp.get("/browse/<name>")
-def browse(name: str) -> str:
+def browse(name: str) -> Response:
     lang = choose_language()
     t = translator(TEXTS, lang)
     found = [c for c in _classes(lang) if c["name"] == name] if _CLASS_NAME.match(name) else []
@@ -284,8 +284,9 @@ def search() -> Response:
     problem = _problem(raw)
     if _wants_json():
         response = _search_json(raw, problem, lang)
+        response.vary.update(vary_language())  # its labels are in the chosen language
     else:
-        response = current_app.make_response(_search_html(raw, problem, lang))
+        response = _search_html(raw, problem, lang)
     response.vary.add("Accept")
     return response
 
@@ -303,7 +304,7 @@ def _search_json(raw: str | None, problem: str | None, lang: str) -> Response:
     return jsonify([hit.as_json(lang) for hit in _index().search(raw, limit)])
 
 
-def _search_html(raw: str | None, problem: str | None, lang: str) -> tuple[str, int]:
+def _search_html(raw: str | None, problem: str | None, lang: str) -> Response:
     hits: list[Hit] = []
     if problem is None and raw is not None:
         hits = _index().search(raw)
@@ -326,16 +327,16 @@ def _search_html(raw: str | None, problem: str | None, lang: str) -> tuple[str, 
         for hit in hits[:SEARCH_HTML_LIMIT]
     ]
     status = 400 if problem in ("too_long", "no_letters") else 200
-    html = _render(
+    return _render(
         "site/search.html",
         lang,
+        status,
         q=raw or "",
         problem=None if problem == "missing_query" else problem,
         searched=problem is None,
         results=results,
         total=len(hits),
     )
-    return html, status
 
 
 # --- sitemap and robots.txt ----------------------------------------------------------------------

@@ -27,7 +27,7 @@ from malang_kg.web.context import engine, layout, named_queries
 from malang_kg.web.http.errors import ProtocolError, bad_request, not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER, TRUNCATED_HEADER, form_limit
 from malang_kg.web.http.params import parse_pairs, read_body
-from malang_kg.web.i18n import choose_language, vary_language
+from malang_kg.web.i18n import choose_language, html_page
 from malang_kg.web.views import query_page as sparql_page
 
 bp = Blueprint("sparql", __name__)
@@ -232,10 +232,7 @@ def _page(state: sparql_page.PageState, status: int) -> Response:
         queries=list(named_queries().values()),
         status=status,
     )
-    response = Response(html, status=status, mimetype="text/html")
-    response.content_language.add(choose_language())
-    response.vary.update(vary_language())
-    return response
+    return html_page(html, choose_language(), status)
 
 
 def _without_query(service: QueryService, format_param: str | None) -> Response:

@@ -1,0 +1,59 @@
+"""Every HTML page says its language and varies by what chose it: by ``Accept-Language`` when the
+reader's browser chose it (so no cache, the nginx front's included, gives a page in the other
+language), not when ``?lang=`` did."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from malang_kg.config import Settings
+from malang_kg.store.builds import Manifest
+from tests.web.test_pages import vary
+
+HTML = {"Accept": "text/html"}
+
+PAGES = (
+    "/",
+    "/page/kelurahan/samaan",
+    "/page/kelurahan/no-such-place",
+    "/code/bps/0000000000",
+    "/sparql",
+    "/api/queries",
+    "/api/queries/subdistricts",
+    "/downloads/",
+    "/changes",
+    "/awards",
+    "/areas",
+)
+
+
+def _pages(built: tuple[Settings, Manifest]) -> list[str]:
+    return [*PAGES, f"/page/kelurahan/samaan?version={built[1].build_id}"]
+
+
+def _with(path: str, query: str) -> str:
+    return path + ("&" if "?" in path else "?") + query
+
+
+def test_a_page_chosen_by_the_browser_varies_by_its_languages(
+    client: FlaskClient, built: tuple[Settings, Manifest]
+) -> None:
+    for path in _pages(built):
+        response = client.get(path, headers={**HTML, "Accept-Language": "en"})
+        assert response.mimetype == "text/html", path
+        assert response.headers["Content-Language"] == "en", path
+        assert "accept-language" in vary(response), path
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_page_chosen_by_lang_says_so_and_does_not_vary_by_it(
+    client: FlaskClient, built: tuple[Settings, Manifest], lang: str
+) -> None:
+    other = "id" if lang == "en" else "en"
+    for path in _pages(built):
+        response = client.get(
+            _with(path, f"lang={lang}"), headers={**HTML, "Accept-Language": other}
+        )
+        assert response.headers["Content-Language"] == lang, path
+        assert "accept-language" not in vary(response), path
