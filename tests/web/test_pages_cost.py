@@ -47,11 +47,15 @@ def test_a_page_costs_one_trip_to_a_query_process(
     assert len(trips[-1]) > 4  # type: ignore[arg-type]
 
 
-def test_long_lists_show_their_first_items_and_link_to_all(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Lists cut at two items stand in for a hub's lists cut at fifty (the real data's are short).
+@pytest.fixture
+def short_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists cut at two items, standing in for a hub's lists cut at fifty (the real data's are
+    short)."""
     monkeypatch.setattr(pages, "SHOWN", 2)
+
+
+@pytest.mark.usefixtures("short_lists")
+def test_long_lists_show_their_first_items_and_link_to_all(client: FlaskClient) -> None:
     path = "/page/organization/diskominfo-kota-malang"
     html, _ = fetch(client, f"{path}?lang=en")
     notes = re.findall(r'<p class="note more-values">(.*?)</p>', html)
@@ -71,10 +75,8 @@ def test_long_lists_show_their_first_items_and_link_to_all(
     assert client.get(path + query).headers["ETag"] != client.get(f"{path}?lang=en").headers["ETag"]
 
 
-def test_paging_and_showing_a_list_whole_keep_each_other(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pages, "SHOWN", 2)
+@pytest.mark.usefixtures("short_lists")
+def test_paging_and_showing_a_list_whole_keep_each_other(client: FlaskClient) -> None:
     base = "/page/city/malang"
     first, _ = fetch(client, f"{base}?lang=en")
     show_all = re.search(r'<p class="note more-values">[^<]*<a href="\?all=([^"&]+)', first)
