@@ -25,6 +25,7 @@ PAGES = (
     "/changes",
     "/awards",
     "/areas",
+    "/ontology",
 )
 
 

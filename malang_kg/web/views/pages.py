@@ -162,11 +162,11 @@ def page(path: str) -> Response:
         history=changes.entity_changes(path),
         th=translator(CHANGE_TEXTS, lang),
     )
-    response = Response(html, mimetype="text/html")
+    response = html_page(html, lang)
     response.headers["Link"] = ", ".join(
         f'<{href}>; rel="alternate"; type="{m.mime}"' for m, href in formats
     )
-    return ld.cached(response, tag, vary, lang)
+    return ld.cached(response, tag, vary)
 
 
 def _page_number() -> int:
@@ -280,7 +280,7 @@ def ontology(suffix: str | None = None) -> Response:
         short=layout().short,
         formats=formats,
     )
-    return ld.cached(Response(html, mimetype="text/html"), tag, vary, lang)
+    return ld.cached(html_page(html, lang), tag, vary)
 
 
 # --- /code ---------------------------------------------------------------------------------------
