@@ -1,8 +1,8 @@
 """A citizen's routes through the site in Debian's Chromium, at desktop and phone sizes, in both
 languages, without SPARQL on the way: home → awards; home → areas → Klojen → Samaan (whose page
 names KIM Samaan and its award); forgiving searches; a code without its dots. Every page kind is
-checked with axe-core (no moderate, serious or critical violation), for CSP violations, and for tables
-squeezing text one character per line; a screenshot of each goes to ``test-artifacts/``."""
+checked with axe-core (no moderate, serious or critical violation), for CSP violations, and for
+tables squeezing text one character per line; a screenshot of each goes to ``test-artifacts/``."""
 
 from __future__ import annotations
 

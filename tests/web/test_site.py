@@ -221,12 +221,13 @@ def test_links_to_the_query_page_the_api_and_downloads(client: FlaskClient) -> N
 def test_landing_has_a_search_form(client: FlaskClient) -> None:
     html = get_page(client, "/")[0]
     form = re.search(
-        r'<form role="search" method="get" action="/search" class="site-search">.*?</form>',
+        r'<form role="search" method="get" action="/search" class="site-search"'
+        r' aria-labelledby="site-search-label">.*?</form>',
         html.split('<main id="main">', 1)[-1],
         re.S,
     )
     assert form is not None
-    assert 'name="q"' in form.group(0) and '<label for="site-search-q">' in form.group(0)
+    assert 'name="q"' in form.group(0) and '<label for="site-search-q" id="site-search-label">' in form.group(0)
 
 
 def test_dataset_json_ld(client: FlaskClient, engine: QueryService) -> None:
