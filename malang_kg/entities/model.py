@@ -79,7 +79,7 @@ class Incoming:
     total: int
     page: int
     pages: int
-    truncated: bool = False
+    shown: int | None = None  # how many of the ``total`` the pages list, when not all
 
 
 @dataclass

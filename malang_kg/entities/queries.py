@@ -62,7 +62,19 @@ EVIDENCE = labelled(
     "publisher",
 )
 
-INCOMING = labelled("?x ?p ?g", "GRAPH ?g { ?x ?p ?s } FILTER (!isBlank(?x))", "x", "p")
+# A page reads at most INCOMING_ROWS of a hub's incoming statements (20 pages of 50 links): each
+# row costs a label lookup and a sort key, and a kelurahan has a few hundred. Past that the page
+# says the list was cut and counts them all (INCOMING_COUNT: each statement once, whatever graphs
+# state it).
+INCOMING_ROWS = 1_000
+INCOMING = labelled(
+    "?x ?p ?g", "GRAPH ?g { ?x ?p ?s } FILTER (!isBlank(?x))", "x", "p", limit=INCOMING_ROWS
+)
+INCOMING_COUNT = EntityQuery(
+    "SELECT ?s (COUNT(*) AS ?n) WHERE {\n"
+    "  { SELECT DISTINCT ?s ?x ?p WHERE { ?x ?p ?s FILTER (!isBlank(?x)) } }\n"
+    "} GROUP BY ?s"
+)
 
 # The RDF of an entity (``/data/…``): its statements, asserted or inferred, the blank nodes they
 # lead to, the owl:Axiom annotations about them, and the labels of what it links to; each with

@@ -36,6 +36,7 @@ from malang_kg.entities.queries import (
     EVIDENCE,
     EXISTS,
     INCOMING,
+    INCOMING_COUNT,
     NESTED,
     OUTGOING,
     EntityQuery,
@@ -222,7 +223,7 @@ class EntityReader:
             description=self.value(description) if description else None,
             groups=groups,
             evidence=tuple(dict.fromkeys(quotes.values())),
-            incoming=self._incoming(incoming.rows, page, incoming.truncated),
+            incoming=self._incoming(incoming.rows, page, self._incoming_total(incoming, subject)),
             jsonld=schema_jsonld(iri, out),
         )
 
@@ -341,7 +342,14 @@ class EntityReader:
         ]
         return tuple(sorted(groups, key=group_order))
 
-    def _incoming(self, rows: list[Row], page: int, truncated: bool) -> Incoming:
+    def _incoming_total(self, incoming: SelectResult, subject: Term) -> int | None:
+        """How many incoming statements there are when the page read only some of them."""
+        if not incoming.truncated:
+            return None
+        rows = self.select(INCOMING_COUNT, s=subject)
+        return int(rows[0]["n"].value) if rows else None
+
+    def _incoming(self, rows: list[Row], page: int, total: int | None) -> Incoming:
         """One page of the incoming links, by property then label; ``Value``s are made for the
         links shown only (a hub has thousands)."""
         properties: dict[str, Value] = {}
@@ -367,10 +375,10 @@ class EntityReader:
             groups.setdefault(prop.term.value, (prop, []))[1].append(value)
         return Incoming(
             tuple(PropertyGroup(prop, tuple(values)) for prop, values in groups.values()),
-            total=len(links),
+            total=len(links) if total is None else max(total, len(links)),
             page=page,
             pages=pages,
-            truncated=truncated,
+            shown=len(links) if total is not None else None,
         )
 
 

@@ -1,9 +1,11 @@
 """What an entity page costs and how much it shows: one trip to a query process for its
-queries, and long lists cut to their first items with a link to the whole list."""
+queries, long lists cut to their first items with a link to the whole list, and a hub's incoming
+links read up to a limit and counted in full."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 import pytest
@@ -12,6 +14,8 @@ from flask.testing import FlaskClient
 from malang_kg.config import Settings
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.engine.service import QueryService
+from malang_kg.entities import reader
+from malang_kg.entities.queries import INCOMING
 from malang_kg.store.builds import Manifest
 from malang_kg.web import create_app
 from malang_kg.web.observe.queries import ObservedService
@@ -90,3 +94,20 @@ def test_paging_and_showing_a_list_whole_keep_each_other(client: FlaskClient) ->
     assert f'href="?all={key}&amp;lang=en#referenced-by" rel="prev"' in second
     others = re.findall(r'<p class="note more-values">[^<]*<a href="([^"]+)"', second)
     assert others and all(href.startswith("?page=2&amp;all=") for href in others)
+
+
+def test_a_hub_reads_its_first_incoming_links_and_counts_them_all(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = "/page/city/malang?lang=en"
+    whole = section(fetch(client, path)[0], "referenced-by")
+    total = re.search(r"(\d+) incoming links", whole)
+    assert total is not None and "links only" not in whole
+    # The city's incoming statements stand in for a hub's thousands: its rows are cut at 80.
+    monkeypatch.setattr(reader, "INCOMING", dataclasses.replace(INCOMING, limit=80))
+    cut = section(fetch(client, path)[0], "referenced-by")
+    shown = re.search(r"These pages list the first (\d+) links only", cut)
+    assert shown is not None and 0 < int(shown[1]) < int(total[1])
+    assert f"{total[1]} incoming links" in cut  # all of them counted, each statement once
+    pages = math.ceil(int(shown[1]) / 50)
+    assert (f"Page 1 of {pages}" in cut) == (pages > 1)

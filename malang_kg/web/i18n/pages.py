@@ -104,9 +104,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "previous": {"id": "Sebelumnya", "en": "Previous"},
     "next": {"id": "Berikutnya", "en": "Next"},
     "pagination": {"id": "Halaman tautan masuk", "en": "Pages of incoming links"},
-    "truncated": {
-        "id": "Daftar ini dipotong pada batas jumlah baris kueri.",
-        "en": "This list was cut at the query row limit.",
+    "incoming_first": {
+        "id": "Halaman-halaman ini hanya mendaftar {n} tautan pertama; kueri SPARQL membaca "
+        "semuanya.",
+        "en": "These pages list the first {n} links only; a SPARQL query reads them all.",
     },
     "download": {"id": "Unduh data", "en": "Download the data"},
     "download_intro": {
