@@ -227,7 +227,8 @@ def test_landing_has_a_search_form(client: FlaskClient) -> None:
         re.S,
     )
     assert form is not None
-    assert 'name="q"' in form.group(0) and '<label for="site-search-q" id="site-search-label">' in form.group(0)
+    assert 'name="q"' in form.group(0)
+    assert '<label for="site-search-q" id="site-search-label">' in form.group(0)
 
 
 def test_dataset_json_ld(client: FlaskClient, engine: QueryService) -> None:

@@ -56,6 +56,12 @@ def html_page(html: str, lang: str, status: int = 200, vary: Iterable[str] = ())
     return response
 
 
+def whole_number(value: int, lang: str) -> str:
+    """``3.000`` in Indonesian, ``3,000`` in English."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
 def translator(texts: Texts, lang: str) -> Callable[[str], str]:
     """``t(key)``: the text in ``lang``, else in the other language; a missing key is an error
     (so a forgotten translation fails a test instead of showing a key to a citizen)."""
@@ -84,8 +90,8 @@ def language_links() -> list[dict[str, Any]]:
 
 
 def _interface() -> dict[str, Any]:
-    """``lang``, ``ui`` (the navigation texts) and ``language_links`` for ``site/base.html``;
-    a template's own ``lang`` wins."""
+    """``lang``, ``ui`` (the navigation texts), ``language_links`` for ``site/base.html`` and
+    ``count`` (a whole number as the language writes it); a template's own ``lang`` wins."""
     if not has_request_context():
         return {"lang": DEFAULT_LANGUAGE, "ui": translator(NAV, DEFAULT_LANGUAGE)}
     lang = choose_language()
@@ -94,6 +100,7 @@ def _interface() -> dict[str, Any]:
         "ui": translator(NAV, lang),
         "language_links": language_links(),
         "explicit_lang": explicit_language(),
+        "count": lambda value: whole_number(value, lang),
     }
 
 

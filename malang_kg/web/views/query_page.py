@@ -24,7 +24,7 @@ from malang_kg.engine.oxterms import rows_of_lines, tsv_header_and_rows
 from malang_kg.engine.tokens import QueryForm
 from malang_kg.formats import media as fmt
 from malang_kg.web.context import layout
-from malang_kg.web.i18n import choose_language, explicit_language, translator
+from malang_kg.web.i18n import choose_language, explicit_language, translator, whole_number
 from malang_kg.web.i18n.queries import explain
 from malang_kg.web.i18n.query_page import TEXTS
 from malang_kg.web.views.results_view import Cell, Segment, Table, select_table, table, turtle
@@ -60,12 +60,6 @@ class Example:
     description_en: str
     description_id: str
     href: str
-
-
-def number(value: int, lang: str) -> str:
-    """``3.000`` in Indonesian, ``3,000`` in English."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if lang == "id" else text
 
 
 def milliseconds(seconds: float, lang: str) -> str:
@@ -278,13 +272,15 @@ def query_problem(error: QueryError, state: PageState, endpoint: str, lang: str)
 
 
 def bad_page_problem(value: str, lang: str) -> Problem:
-    message = translator(TEXTS, lang)("bad_page").format(most=number(MAX_PAGE, lang), value=value)
+    message = translator(TEXTS, lang)("bad_page").format(
+        most=whole_number(MAX_PAGE, lang), value=value
+    )
     return Problem(400, heading(400, lang), message)
 
 
 def missing_page_problem(window: Window, href: str, lang: str) -> Problem:
     t = translator(TEXTS, lang)
-    message = t("no_such_page").format(page=number(window.page, lang), pages=window.pages)
+    message = t("no_such_page").format(page=whole_number(window.page, lang), pages=window.pages)
     last = f"{href}&page={window.pages}" if window.pages > 1 else href
     return Problem(404, heading(404, lang), message, link=Link(t("to_last_page"), last, rel="last"))
 
@@ -352,7 +348,7 @@ def render(
     html = render_template(
         "sparql/query.html",
         t=translator(TEXTS, lang),
-        n=lambda value: number(value, lang),
+        n=lambda value: whole_number(value, lang),
         text=state.text or (DEFAULT_QUERY if state.request is None else ""),
         examples=examples(endpoint, queries, explicit_language()),
         problem=problem,
