@@ -38,12 +38,11 @@ def fold_duplicates(groups: tuple[PropertyGroup, ...]) -> tuple[PropertyGroup, .
     folded: dict[int, list[Value]] = defaultdict(list)
     kept = []
     for group in groups:
-        terms = {v.term for v in group.values}
         home = next(
             (
                 index
                 for index, other in enumerate(asserted)
-                if other is not group and terms <= {v.term for v in other.values}
+                if other is not group and group.terms <= other.terms
             ),
             None,
         )
@@ -68,8 +67,9 @@ def by_statement(rows: list[Row], other: str) -> list[tuple[Row, set[str]]]:
     return [(row, graphs[key]) for key, row in firsts.items()]
 
 
-def value_order(value: Value) -> tuple[bool, str, str]:
-    return value.inferred, value.text.casefold(), value.term.value
+def value_order(inferred: bool, text: str, term: Term) -> tuple[bool, str, str]:
+    """Where a value goes in its property's list: asserted first, then by its text."""
+    return inferred, text.casefold(), term.value
 
 
 def group_order(group: PropertyGroup) -> tuple[int, int, bool, str]:

@@ -61,15 +61,36 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Whole:
+    """What a page needs of all the values of a property when it made only the first few (a
+    hub's thousands): how many there are, their terms, whether all are inferred."""
+
+    count: int
+    terms: frozenset[Term]
+    inferred: bool
+
+
+@dataclass(frozen=True)
 class PropertyGroup:
     predicate: Value
-    values: tuple[Value, ...]
+    values: tuple[Value, ...]  # in order: all of them, or the first ones when ``whole`` is set
     # Properties whose values here are the same and all inferred (a super-property of a reused
     # vocabulary, say): shown once, under this property, as "also".
     also: tuple[Value, ...] = ()
+    whole: Whole | None = None
+
+    @property
+    def count(self) -> int:
+        return self.whole.count if self.whole else len(self.values)
+
+    @property
+    def terms(self) -> frozenset[Term]:
+        return self.whole.terms if self.whole else frozenset(v.term for v in self.values)
 
     @property
     def inferred(self) -> bool:
+        if self.whole:
+            return self.whole.inferred
         return all(value.inferred for value in self.values)
 
 
@@ -96,8 +117,16 @@ class Entity:
     views: dict[str, Any] = field(default_factory=dict)  # filled by ``add_views``
 
     def values(self, iri: str) -> tuple[Value, ...]:
-        """The values of one outgoing property."""
+        """The values of one outgoing property (its first ones only, if it has more than a page
+        shows)."""
         for group in self.groups:
             if group.predicate.iri == iri:
                 return group.values
         return ()
+
+    def terms(self, iri: str) -> frozenset[Term]:
+        """Every value of one outgoing property, as terms (all of them, however many)."""
+        for group in self.groups:
+            if group.predicate.iri == iri:
+                return group.terms
+        return frozenset()

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from malang_kg.dataset.labels import LabelIndex
-from malang_kg.engine import QueryRequest, Row, SelectResult, Term
+from malang_kg.engine import Row, SelectResult, Term
 from malang_kg.engine.service import QueryService
+from malang_kg.entities.asking import PageQueries
 from malang_kg.entities.grouping import by_statement, fold_duplicates, group_order, value_order
 from malang_kg.entities.inference import Reason, Schema, Statements, explain
 from malang_kg.entities.jsonld import schema_jsonld
@@ -29,22 +30,22 @@ from malang_kg.entities.model import (
     PropertyGroup,
     Quote,
     Value,
+    Whole,
 )
 from malang_kg.entities.queries import (
     AXIOMS,
     DATA_QUERIES,
     EVIDENCE,
-    EXISTS,
     INCOMING,
     INCOMING_COUNT,
     NESTED,
     OUTGOING,
+    SHOWN,
     EntityQuery,
 )
 from malang_kg.iris import PROV, RDF, RDFS, SCHEMA, SKOS, Layout, Links, anchor
 
 PAGE_SIZE = 50
-QUERY_PREFIXES = ("mk", "org", "schema", "oa", "skos", "prov", "owl", "rdf", "rdfs", "xsd", "dct")
 
 
 class PageNotFound(LookupError):
@@ -60,97 +61,37 @@ DESCRIPTIONS = (
 )
 
 
-class EntityReader:
+class EntityReader(PageQueries):
     """Reads entities for one request: one engine, one link mapping, one language."""
 
     def __init__(self, engine: QueryService, links: Links, labels: LabelIndex, lang: str) -> None:
-        self.engine = engine
+        super().__init__(engine, links.layout, labels, lang)
         self.links = links
-        self.labels = labels
-        self.lang = lang
-        self.other = "en" if lang == "id" else "id"
-        self._prefixes = links.layout.sparql_prefixes(*QUERY_PREFIXES)
         self._statements: Statements | None = None  # of the entity being read, once read
-        self._fetched: dict[tuple[EntityQuery, tuple[tuple[str, Term], ...]], SelectResult] = {}
 
     @property
     def layout(self) -> Layout:
         return self.links.layout
 
-    # - querying -
-
-    def run(self, query: EntityQuery, **bindings: Term) -> SelectResult:
-        """Run one of the pages' queries (unless ``prefetch`` has); each row gets the labels the
-        query declares."""
-        found = self._fetched.get(_key(query, bindings))
-        if found is not None:
-            return found
-        return self.run_all([(query, bindings)])[0]
-
-    def run_all(self, queries: Sequence[tuple[EntityQuery, dict[str, Term]]]) -> list[SelectResult]:
-        """Run the pages' queries together: one trip to the engine for all of them."""
-        results = self.engine.select_all(
-            [
-                QueryRequest(self._prefixes + query.text, dict(bindings), max_rows=query.limit)
-                for query, bindings in queries
-            ]
-        )
-        pairs = zip(queries, results, strict=True)
-        return [self._labelled(query, result) for (query, _), result in pairs]
-
-    def prefetch(self, queries: Sequence[EntityQuery], **bindings: Term) -> None:
-        """Run ``queries`` now, in one trip, for the ``run``/``select`` calls that follow."""
-        wanted = [q for q in dict.fromkeys(queries) if _key(q, bindings) not in self._fetched]
-        results = self.run_all([(q, bindings) for q in wanted])
-        for query, result in zip(wanted, results, strict=True):
-            self._fetched[_key(query, bindings)] = result
-
-    def _labelled(self, query: EntityQuery, result: SelectResult) -> SelectResult:
-        if not query.labels:
-            return result
-        iris = {
-            row[var].value
-            for row in result.rows
-            for var in query.labels
-            if var in row and row[var].kind == "uri"
-        }
-        found = self.labels.best_labels(iris, self.lang, self.other)
-        rows = [
-            {
-                **row,
-                **{
-                    f"{var}Label": found[row[var].value]
-                    for var in query.labels
-                    if var in row and row[var].value in found and row[var].kind == "uri"
-                },
-            }
-            for row in result.rows
-        ]
-        columns = [*result.columns, *(f"{var}Label" for var in query.labels)]
-        return SelectResult(columns, rows, result.truncated, result.elapsed)
-
-    def select(self, query: EntityQuery, **bindings: Term) -> list[Row]:
-        return self.run(query, **bindings).rows
-
-    def exists(self, iri: str) -> bool:
-        return bool(self.select(EXISTS, s=Term.uri(iri)))
-
     # - values -
+
+    def text(self, term: Term, label: Term | None = None) -> str:
+        """What a value of ``term`` shows: its label, else its short IRI or its literal."""
+        if term.kind == "uri":
+            return label.value if label else self.links.short(term.value)
+        return "" if term.kind == "bnode" else term.value
 
     def value(self, term: Term, label: Term | None = None, **extra: Any) -> Value:
         if term.kind == "uri":
             href, external = self.links.href(term.value)
-            short = self.links.short(term.value)
-            text, lang = (label.value, label.lang) if label else (short, None)
-            return Value(term, text, lang, href, external, **extra)
+            lang = label.lang if label else None
+            return Value(term, self.text(term, label), lang, href, external, **extra)
         if term.kind == "literal":
             note = f"@{term.lang}" if term.lang else ""
             if term.datatype:
                 note = self.links.short(term.datatype)
             return Value(term, term.value, term.lang, note=note, **extra)
-        if term.kind == "bnode":
-            return Value(term, "", **extra)
-        return Value(term, term.value, **extra)
+        return Value(term, self.text(term), **extra)
 
     def pick_label(self, candidates: Iterable[tuple[str, Term]]) -> Term | None:
         """The best label among (property, literal) pairs: the chosen language first, then the
@@ -183,10 +124,12 @@ class EntityReader:
         path: str,
         page: int = 1,
         also: Callable[[list[Row]], Sequence[EntityQuery]] | None = None,
+        whole: str = "",
     ) -> Entity | None:
         """The entity at ``path``, or None. Its statements come first (a bounded lookup, in this
         process when it can be); ``also`` chooses from them more queries to ask in the same
-        trip as the rest (the views' queries: ``views.view_queries``)."""
+        trip as the rest (the views' queries: ``views.view_queries``). A property's list is made
+        whole only if it is ``whole`` (else its first ``SHOWN`` values, see ``_group_rows``)."""
         iri = self.layout.entity(path)
         subject = Term.uri(iri)
         out = self.select(OUTGOING, s=subject)
@@ -205,7 +148,7 @@ class EntityReader:
             ),
             incoming=frozenset((r["x"], r["p"].value) for r in incoming.rows),
         )
-        groups = self._groups(out, notes, quotes, nested)
+        groups = self._groups(out, notes, quotes, nested, whole)
         label_term = self.pick_label((r["p"].value, r["o"]) for r in out if r["p"].value in LABELS)
         label = (
             Value(Term.literal(label_term.value), label_term.value, label_term.lang)
@@ -298,7 +241,7 @@ class EntityReader:
         for row in rows:
             by_node[row["b"]].append(row)
         return {
-            node: self._group_rows([(r, ()) for r in node_rows], {}, {}, {})
+            node: self._group_rows([(r, ()) for r in node_rows], {}, {}, {}, None)
             for node, node_rows in by_node.items()
         }
 
@@ -308,9 +251,10 @@ class EntityReader:
         notes: dict[tuple[str, Term], list[Annotation]],
         quotes: dict[str, Quote],
         nested: dict[Term, tuple[PropertyGroup, ...]],
+        whole: str,
     ) -> tuple[PropertyGroup, ...]:
         pairs = [(row, tuple(graphs)) for row, graphs in by_statement(rows, "o")]
-        return fold_duplicates(self._group_rows(pairs, notes, quotes, nested))
+        return fold_duplicates(self._group_rows(pairs, notes, quotes, nested, whole))
 
     def _group_rows(
         self,
@@ -318,29 +262,51 @@ class EntityReader:
         notes: dict[tuple[str, Term], list[Annotation]],
         quotes: dict[str, Quote],
         nested: dict[Term, tuple[PropertyGroup, ...]],
+        whole: str | None,
     ) -> tuple[PropertyGroup, ...]:
-        by_property: dict[str, dict[Value, None]] = defaultdict(dict)  # each value once, in order
+        """One group per property, its values in ``value_order``. Unless ``whole`` is None (or
+        the property), a group makes only the ``SHOWN`` values a page lists: a hub has
+        thousands, and the order needs only each value's text."""
+        by_property: dict[str, dict[Term, tuple[tuple[bool, str, str], Row]]] = defaultdict(dict)
         properties: dict[str, Value] = {}
         for row, graphs in pairs:
             p, o = row["p"], row["o"]
             if p.value not in properties:
                 properties[p.value] = self.value(p, row.get("pLabel"))
             inferred = bool(graphs) and self._inferred(graphs)
-            value = self.value(
-                o,
-                row.get("oLabel"),
-                inferred=inferred,
-                reason=self._reason(p.value, o) if inferred else None,
-                notes=tuple(notes.get((p.value, o), ())),
-                quote=quotes.get(o.value) if o.kind == "uri" else None,
-                nested=nested.get(o, ()),
+            key = value_order(inferred, self.text(o, row.get("oLabel")), o)
+            by_property[p.value].setdefault(o, (key, row))
+        groups = []
+        for prop, found in by_property.items():
+            ordered = sorted(found.values(), key=lambda entry: entry[0])
+            cut = whole is not None and prop != whole and len(ordered) > SHOWN
+            values = tuple(
+                self._statement_value(prop, row, key[0], notes, quotes, nested)
+                for key, row in (ordered[:SHOWN] if cut else ordered)
             )
-            by_property[p.value].setdefault(value)
-        groups = [
-            PropertyGroup(properties[p], tuple(sorted(values, key=value_order)))
-            for p, values in by_property.items()
-        ]
+            every = Whole(len(ordered), frozenset(found), all(k[0] for k, _ in ordered))
+            groups.append(PropertyGroup(properties[prop], values, whole=every if cut else None))
         return tuple(sorted(groups, key=group_order))
+
+    def _statement_value(
+        self,
+        prop: str,
+        row: Row,
+        inferred: bool,
+        notes: dict[tuple[str, Term], list[Annotation]],
+        quotes: dict[str, Quote],
+        nested: dict[Term, tuple[PropertyGroup, ...]],
+    ) -> Value:
+        o = row["o"]
+        return self.value(
+            o,
+            row.get("oLabel"),
+            inferred=inferred,
+            reason=self._reason(prop, o) if inferred else None,
+            notes=tuple(notes.get((prop, o), ())),
+            quote=quotes.get(o.value) if o.kind == "uri" else None,
+            nested=nested.get(o, ()),
+        )
 
     def _incoming_total(self, incoming: SelectResult, subject: Term) -> int | None:
         """How many incoming statements there are when the page read only some of them."""
@@ -380,9 +346,3 @@ class EntityReader:
             pages=pages,
             shown=len(links) if total is not None else None,
         )
-
-
-def _key(
-    query: EntityQuery, bindings: dict[str, Term]
-) -> tuple[EntityQuery, tuple[tuple[str, Term], ...]]:
-    return query, tuple(sorted(bindings.items()))

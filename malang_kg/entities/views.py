@@ -345,7 +345,7 @@ def view_queries(reader: EntityReader, statements: list[Row]) -> list[EntityQuer
 def add_views(reader: EntityReader, entity: Entity) -> None:
     """Add the views that fit the entity's types (asserted or inferred) to ``entity.views``; the
     queries of all of them are asked at once (one trip to the engine), unless ``read`` has."""
-    types = {value.term.value for value in entity.values(str(RDF.type))}
+    types = {term.value for term in entity.terms(str(RDF.type))}
     article = bool(entity.values(str(SCHEMA.articleBody)))
     chosen = _chosen(reader.layout.vocabulary, types, article)
     reader.prefetch([q for *_, queries in chosen for q in queries], s=Term.uri(entity.iri))

@@ -54,8 +54,9 @@ def test_a_page_costs_one_trip_to_a_query_process(
 @pytest.fixture
 def short_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lists cut at two items, standing in for a hub's lists cut at fifty (the real data's are
-    short)."""
+    short): the reader makes only the first two values of a property, the page shows them."""
     monkeypatch.setattr(pages, "SHOWN", 2)
+    monkeypatch.setattr(reader, "SHOWN", 2)
 
 
 @pytest.mark.usefixtures("short_lists")

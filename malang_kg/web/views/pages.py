@@ -140,7 +140,7 @@ def page(path: str) -> Response:
     reader = _reader(lang)
     try:
         also = partial(view_queries, reader)  # the views' queries go in the same trip
-        entity = reader.read(path, number, also) if valid else None
+        entity = reader.read(path, number, also, expand) if valid else None
     except PageNotFound as error:
         raise NotFound(str(error)) from None
     if entity is None:
