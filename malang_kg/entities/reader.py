@@ -136,7 +136,8 @@ class EntityReader(PageQueries):
         more = also(out) if also is not None else ()
         self.prefetch((INCOMING, AXIOMS, EVIDENCE, NESTED, *more), s=subject)
         incoming = self.run(INCOMING, s=subject)
-        if not out and not incoming.rows:
+        links = [row for row in incoming.rows if row["x"].kind != "bnode"]
+        if not out and not links:
             return None
         notes = self._annotations(self.select(AXIOMS, s=subject))
         quotes = self._quotes(self.select(EVIDENCE, s=subject))
@@ -146,7 +147,7 @@ class EntityReader(PageQueries):
             asserted=frozenset(
                 (r["p"].value, r["o"]) for r in out if not self._inferred([r["g"].value])
             ),
-            incoming=frozenset((r["x"], r["p"].value) for r in incoming.rows),
+            incoming=frozenset((r["x"], r["p"].value) for r in links),
         )
         groups = self._groups(out, notes, quotes, nested, whole)
         label_term = self.pick_label((r["p"].value, r["o"]) for r in out if r["p"].value in LABELS)
@@ -166,7 +167,7 @@ class EntityReader(PageQueries):
             description=self.value(description) if description else None,
             groups=groups,
             evidence=tuple(dict.fromkeys(quotes.values())),
-            incoming=self._incoming(incoming.rows, page, self._incoming_total(incoming, subject)),
+            incoming=self._incoming(links, page, self._incoming_total(incoming, subject)),
             jsonld=schema_jsonld(iri, out),
         )
 
