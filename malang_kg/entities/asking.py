@@ -48,6 +48,8 @@ class PageQueries:
     def prefetch(self, queries: Sequence[EntityQuery], **bindings: Term) -> None:
         """Run ``queries`` now, in one trip, for the ``run``/``select`` calls that follow."""
         wanted = [q for q in dict.fromkeys(queries) if _key(q, bindings) not in self._fetched]
+        if not wanted:
+            return
         results = self.run_all([(q, bindings) for q in wanted])
         for query, result in zip(wanted, results, strict=True):
             self._fetched[_key(query, bindings)] = result

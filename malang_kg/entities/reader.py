@@ -125,16 +125,19 @@ class EntityReader(PageQueries):
         page: int = 1,
         also: Callable[[list[Row]], Sequence[EntityQuery]] | None = None,
         whole: str = "",
+        likely: Sequence[EntityQuery] = (),
     ) -> Entity | None:
-        """The entity at ``path``, or None. Its statements come first (a bounded lookup, in this
-        process when it can be); ``also`` chooses from them more queries to ask in the same
-        trip as the rest (the views' queries: ``views.view_queries``). A property's list is made
-        whole only if it is ``whole`` (else its first ``SHOWN`` values, see ``_group_rows``)."""
+        """The entity at ``path``, or None. Its queries and the ``likely`` ones (the views'
+        queries its types in the label index call for: ``views.likely_queries``) go in one trip
+        (its statements, a bounded lookup, in this process when it can be); ``also`` chooses
+        from its statements the queries its views need, asked only if the guess missed them
+        (``views.view_queries``). A property's list is made whole only if it is ``whole`` (else
+        its first ``SHOWN`` values, see ``_group_rows``)."""
         iri = self.layout.entity(path)
         subject = Term.uri(iri)
+        self.prefetch((OUTGOING, INCOMING, AXIOMS, EVIDENCE, NESTED, *likely), s=subject)
         out = self.select(OUTGOING, s=subject)
-        more = also(out) if also is not None else ()
-        self.prefetch((INCOMING, AXIOMS, EVIDENCE, NESTED, *more), s=subject)
+        self.prefetch(also(out) if also is not None else (), s=subject)
         incoming = self.run(INCOMING, s=subject)
         links = [row for row in incoming.rows if row["x"].kind != "bnode"]
         if not out and not links:

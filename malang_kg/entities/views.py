@@ -333,6 +333,18 @@ def _chosen(
     return chosen
 
 
+def likely_queries(reader: EntityReader, iri: str) -> list[EntityQuery]:
+    """The views' queries an entity is likely to need, from its classes in the label index and
+    their superclasses, before its statements are read: so a page asks all its queries in one
+    trip. What the guess misses, ``view_queries`` finds in the statements."""
+    mk = reader.layout.vocabulary
+    classes = reader.labels.types_of([iri]).get(iri, set())
+    supers = reader.engine.memoised(("class-supers",), reader.labels.supers)
+    types = classes | {parent for name in classes for parent in supers.get(name, ())}
+    article = mk + "SourceDocument" in types
+    return [q for *_, queries in _chosen(mk, types, article) for q in queries]
+
+
 def view_queries(reader: EntityReader, statements: list[Row]) -> list[EntityQuery]:
     """The queries of the views that fit an entity whose own statements (rows of ``p`` and
     ``o``) are ``statements``: ``EntityReader.read(also=…)`` asks them in the same trip to the

@@ -26,7 +26,7 @@ from malang_kg.engine import Term
 from malang_kg.entities.ontology import document, graph_triples
 from malang_kg.entities.queries import SHOWN
 from malang_kg.entities.reader import EntityReader, PageNotFound
-from malang_kg.entities.views import add_views, view_queries
+from malang_kg.entities.views import add_views, likely_queries, view_queries
 from malang_kg.formats import media as fmt
 from malang_kg.formats.negotiation import Offer, negotiate
 from malang_kg.formats.results import SerializationError, serialize_graph
@@ -139,8 +139,9 @@ def page(path: str) -> Response:
         return unchanged
     reader = _reader(lang)
     try:
-        also = partial(view_queries, reader)  # the views' queries go in the same trip
-        entity = reader.read(path, number, also, expand) if valid else None
+        also = partial(view_queries, reader)  # the views' queries the guess missed
+        likely = likely_queries(reader, layout().entity(path)) if valid else ()
+        entity = reader.read(path, number, also, expand, likely) if valid else None
     except PageNotFound as error:
         raise NotFound(str(error)) from None
     if entity is None:
