@@ -45,13 +45,18 @@ _REDUPLICATED = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})2(?!\d)")
 
 def fold(text: str) -> str:
     """``text`` without case and diacritics: NFKD, combining marks dropped, case-folded."""
+    if text.isascii():  # nothing to decompose (most names: the build folds every label)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def words(text: str) -> tuple[str, ...]:
     """The folded runs of letters and digits of ``text``, "kata2" written out as "katakata"."""
-    return tuple(_REDUPLICATED.sub(r"\1\1", word) for word in _WORD.findall(fold(text)))
+    return tuple(
+        _REDUPLICATED.sub(r"\1\1", word) if "2" in word else word
+        for word in _WORD.findall(fold(text))
+    )
 
 
 def forgiven(text: str) -> int:

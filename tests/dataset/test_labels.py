@@ -4,10 +4,14 @@ every IRI of the real data, in both languages."""
 
 from __future__ import annotations
 
+import string
+import unicodedata
+
 import pyoxigraph as ox
 import pytest
 
 from malang_kg.dataset.labels import LABELS_FILE, Label, LabelIndex, best
+from malang_kg.dataset.search import fold, words
 from malang_kg.engine.service import QueryService
 
 # The label block the pages used before the index: five OPTIONALs per labelled variable.
@@ -102,3 +106,19 @@ def test_labels_once_read_are_remembered(
     monkeypatch.setattr(fresh, "_db", unreadable)
     assert fresh.best_labels([samaan, unlabelled], "en", "id") == first
     assert fresh.best_labels([samaan], "id", "en")[samaan].lang == "id"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [string.printable, "Kelurahan Ciptomulyo", "Café Ñandú", "Straße ǅ ﬁ", "Oro2dowo kupu2 2023"],
+)
+def test_the_keys_of_labels_fold_ascii_as_nfkd_does(text: str) -> None:
+    # The build folds every label: ASCII text skips the decomposition, with the same result.
+    decomposed = unicodedata.normalize("NFKD", text)
+    assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def test_a_word_is_written_out_twice_only_when_it_ends_in_a_lone_2() -> None:
+    assert words("Oro2dowo kupu2 2023 a2 K2 Bänk2") == (
+        "oroorodowo", "kupukupu", "2023", "a2", "k2", "bankbank",
+    )  # fmt: skip
