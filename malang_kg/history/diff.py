@@ -135,10 +135,31 @@ def _subjects(lines: set[str]) -> tuple[set[str], list[str]]:
     return subjects, blank
 
 
+def _first(new: Path) -> list[EntityChange]:
+    """Every entity of a first build, created with all its lines: one pass over the file, as
+    nothing can be unchanged (what ``compare_files`` finds against an empty build)."""
+    added: dict[str, list[str]] = defaultdict(list)
+    blank: list[str] = []
+    for line in _read(new):
+        if "_:" in line:
+            blank.append(line.rstrip("\n"))
+        else:
+            added[line[1 : line.index(">")]].append(line.rstrip("\n"))
+    for entity, lines in descriptions(blank).items():
+        added[entity].extend(lines)
+    return [
+        EntityChange(entity, "create", sorted(lines))
+        for entity, lines in sorted(added.items())
+        if lines
+    ]
+
+
 def compare_files(old: Path | None, new: Path) -> list[EntityChange]:
     """Each entity whose description differs between two builds' N-Quads files (``old`` None:
     the first build), by IRI. The files' lines are compared as sets; of what differs, the lines
     with blank nodes (new labels at every parse) are made canonical and compared again."""
+    if old is None or not old.is_file():
+        return _first(new)
     before, after = _read(old), _read(new)
     old_subjects, old_lines = _subjects(before)
     new_subjects, new_lines = _subjects(after)
