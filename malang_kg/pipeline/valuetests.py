@@ -78,6 +78,10 @@ class ValueTest:
     component: str  # e.g. "ClassConstraintComponent"
     expression: str
     message: str
+    # False when the test cannot raise a SPARQL error (an EXISTS, a term test), so it needs no
+    # COALESCE in a combination: Oxigraph evaluates ``COALESCE(EXISTS …) || COALESCE(EXISTS …)``
+    # some thirty times slower than ``EXISTS … || EXISTS …`` (4.5 s against 0.16 s at 1M).
+    may_fail: bool = True
 
 
 class ValueReader:
@@ -141,7 +145,12 @@ class ValueReader:
         """A SPARQL test that ``?v`` conforms to a shape made of value constraints alone."""
         self._check(node, VALUE_KEYS)
         tests = self.value_tests(node)
-        return " && ".join(f"COALESCE({t.expression}, false)" for t in tests) or "true"
+        return (
+            " && ".join(
+                f"COALESCE({t.expression}, false)" if t.may_fail else t.expression for t in tests
+            )
+            or "true"
+        )
 
     def _class(self, node: Node) -> list[ValueTest]:
         """``sh:class``: a type of ``?v`` is the class or one of its subclasses."""
@@ -150,7 +159,7 @@ class ValueReader:
             types = ", ".join(f"<{c}>" for c in self.subclasses(str(cls)))
             expression = f"EXISTS {{ ?v a ?type FILTER (?type IN ({types})) }}"
             message = f"Value does not have class {self.short(cls)}"
-            tests.append(ValueTest("ClassConstraintComponent", expression, message))
+            tests.append(ValueTest("ClassConstraintComponent", expression, message, False))
         return tests
 
     def _datatype(self, node: Node) -> list[ValueTest]:
@@ -175,7 +184,7 @@ class ValueReader:
         if not isinstance(kind, URIRef) or kind not in NODE_KINDS:
             raise UnsupportedShape(f"sh:nodeKind {self.short(kind)}")
         message = f"Value is not of Node Kind {self.short(kind)}"
-        return [ValueTest("NodeKindConstraintComponent", NODE_KINDS[kind], message)]
+        return [ValueTest("NodeKindConstraintComponent", NODE_KINDS[kind], message, False)]
 
     def _pattern(self, node: Node) -> list[ValueTest]:
         """``sh:pattern``, with ``sh:flags`` if given."""
@@ -259,6 +268,7 @@ class ValueReader:
                 "InConstraintComponent",
                 " || ".join(members) or "false",
                 "Value is not in the list of allowed values",
+                False,
             )
         ]
 
@@ -273,5 +283,6 @@ class ValueReader:
                 "OrConstraintComponent",
                 " || ".join(members) or "false",
                 "Value does not conform to any shape of sh:or",
+                False,  # each member's tests are made safe by ``conforms``
             )
         ]
