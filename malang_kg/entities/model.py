@@ -116,17 +116,17 @@ class Entity:
     jsonld: dict[str, Any]
     views: dict[str, Any] = field(default_factory=dict)  # filled by ``add_views``
 
+    def group(self, iri: str) -> PropertyGroup | None:
+        """The group of one outgoing property, if the entity has it."""
+        return next((group for group in self.groups if group.predicate.iri == iri), None)
+
     def values(self, iri: str) -> tuple[Value, ...]:
         """The values of one outgoing property (its first ones only, if it has more than a page
         shows)."""
-        for group in self.groups:
-            if group.predicate.iri == iri:
-                return group.values
-        return ()
+        group = self.group(iri)
+        return group.values if group else ()
 
     def terms(self, iri: str) -> frozenset[Term]:
         """Every value of one outgoing property, as terms (all of them, however many)."""
-        for group in self.groups:
-            if group.predicate.iri == iri:
-                return group.terms
-        return frozenset()
+        group = self.group(iri)
+        return group.terms if group else frozenset()

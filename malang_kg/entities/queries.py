@@ -66,7 +66,7 @@ EVIDENCE = labelled(
 # row costs a label lookup and a sort key, and a kelurahan has a few hundred. Past that the page
 # says the list was cut and counts them all (INCOMING_COUNT: each statement once, whatever graphs
 # state it). The reader drops the rows of blank nodes (annotations, shown with their statement):
-# a FILTER would make Oxigraph read every ?x twice, which from disk is a third of the query.
+# a FILTER would make Oxigraph read every ?x twice, from disk a fifth to near half the query.
 INCOMING_ROWS = 1_000
 INCOMING = labelled("?x ?p ?g", "GRAPH ?g { ?x ?p ?s }", "x", "p", limit=INCOMING_ROWS)
 INCOMING_COUNT = EntityQuery(

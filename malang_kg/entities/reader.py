@@ -288,8 +288,12 @@ class EntityReader(PageQueries):
                 self._statement_value(prop, row, key[0], notes, quotes, nested)
                 for key, row in (ordered[:SHOWN] if cut else ordered)
             )
-            every = Whole(len(ordered), frozenset(found), all(k[0] for k, _ in ordered))
-            groups.append(PropertyGroup(properties[prop], values, whole=every if cut else None))
+            every = (
+                Whole(len(ordered), frozenset(found), all(k[0] for k, _ in ordered))
+                if cut
+                else None
+            )
+            groups.append(PropertyGroup(properties[prop], values, whole=every))
         return tuple(sorted(groups, key=group_order))
 
     def _statement_value(
