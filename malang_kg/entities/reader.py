@@ -49,7 +49,11 @@ PAGE_SIZE = 50
 
 
 class PageNotFound(LookupError):
-    """``?page=N`` past the last page of incoming links."""
+    """``?page=N`` past the last page of incoming links; ``pages`` is how many there are."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"there are {pages} pages of incoming links")
+        self.pages = pages
 
 
 LABELS = (str(SKOS.prefLabel), str(RDFS.label), str(SCHEMA.name), str(SCHEMA.headline))
@@ -341,7 +345,7 @@ class EntityReader(PageQueries):
         links.sort(key=lambda link: link[:4])
         pages = max(1, math.ceil(len(links) / PAGE_SIZE))
         if page > pages:
-            raise PageNotFound(f"there are {pages} pages of incoming links")
+            raise PageNotFound(pages)
         groups: dict[str, tuple[Value, list[Value]]] = {}
         for _, inferred, _, _, row in links[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
             value = self.value(row["x"], row.get("xLabel"), inferred=inferred)

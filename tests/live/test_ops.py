@@ -141,7 +141,9 @@ def test_429_past_the_rate_limit(
                 session.get(server.url + "/api/queries", timeout=30).status_code for _ in range(5)
             ]
             assert statuses == [200] * 5
-            refused = session.get(server.sparql, params={"query": "ASK {}"}, timeout=30)
+            refused = session.get(
+                server.sparql, params={"query": "ASK {}", "lang": "en"}, timeout=30
+            )
             assert refused.status_code == 429, describe(refused)
             assert 1 <= int(refused.headers["Retry-After"]) <= 60
             assert "Too many requests" in refused.json()["message"]

@@ -88,20 +88,23 @@ def test_429_with_retry_after_past_the_limit(
     client = limited_app(built, engine, "3/minute").test_client()
     for number in range(3):
         assert client.get("/sparql", query_string={"query": f"{ASK} #{number}"}).status_code == 200
-    refused = client.get("/sparql", query_string={"query": ASK})
+    refused = client.get("/sparql", query_string={"query": ASK, "lang": "en"})
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.json is not None and refused.json["status"] == 429
     message = refused.json["message"]
-    assert "Too many requests" in message and "3 per 1 minute" in message
+    assert "Too many requests" in message and "3 requests per 60 s" in message
     assert f"Try again in {refused.headers['Retry-After']} s" in message
+    indonesian = client.get("/sparql", query_string={"query": ASK}).json
+    assert indonesian is not None and "3 permintaan per 60 detik" in indonesian["message"]
     # one budget for the endpoint, the API and reconciliation
     assert client.get("/api/queries").status_code == 429
     assert client.post("/reconcile", data={"queries": "{}"}).status_code == 429
     # in the client's format: a page for browsers, plain text for a CSV client
     page = client.get("/sparql", query_string={"query": ASK}, headers={"Accept": "text/html"})
     assert page.status_code == 429 and page.mimetype == "text/html"
-    assert "Too many requests" in page.get_data(as_text=True)
+    assert "<h1>429 Terlalu banyak permintaan</h1>" in page.get_data(as_text=True)
+    assert "Terlalu banyak permintaan dari" in page.get_data(as_text=True)
     csv = client.get("/sparql", query_string={"query": ASK}, headers={"Accept": "text/csv"})
     assert csv.status_code == 429 and csv.mimetype == "text/plain"
     assert csv.get_data(as_text=True).startswith("429 Too Many Requests")

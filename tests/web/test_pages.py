@@ -255,9 +255,12 @@ def test_unknown_entity_for_rdf_clients(client: FlaskClient) -> None:
         assert response.mimetype != "text/html"
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "99", "1.5"])
-def test_pages_of_incoming_links_out_of_range(client: FlaskClient, page: str) -> None:
-    assert get(client, f"/page/{ENTITY}?page={page}").status_code == 404
+@pytest.mark.parametrize(
+    ("page", "status"),
+    [("0", 400), ("-1", 400), ("abc", 400), ("1.5", 400), ("%D9%A3", 400), ("99", 404)],
+)
+def test_pages_of_incoming_links_out_of_range(client: FlaskClient, page: str, status: int) -> None:
+    assert get(client, f"/page/{ENTITY}?page={page}").status_code == status
 
 
 # --- Open redirects -------------------------------------------------------------------------------

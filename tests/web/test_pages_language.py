@@ -58,3 +58,32 @@ def test_a_page_chosen_by_lang_says_so_and_does_not_vary_by_it(
         )
         assert response.headers["Content-Language"] == lang, path
         assert "accept-language" not in vary(response), path
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "title", "message"),
+    [
+        ("page=abc", "id", "400 Permintaan tidak valid", "page= harus nomor halaman"),
+        ("page=abc", "en", "400 Bad Request", "page= must be a page number"),
+        (
+            "page=99",
+            "id",
+            "404 Tidak ditemukan",
+            "halaman terakhir tautan masuk entitas ini adalah halaman 2.",
+        ),
+        (
+            "page=99",
+            "en",
+            "404 Not Found",
+            "the last page of this entity&#39;s incoming links is page 2.",
+        ),
+    ],
+)
+def test_a_bad_page_number_is_explained_in_the_page_language(
+    client: FlaskClient, query: str, lang: str, title: str, message: str
+) -> None:
+    # The city has two pages of incoming links (tests/web/test_pages_content.py).
+    response = client.get(f"/page/city/malang?{query}&lang={lang}", headers=HTML)
+    page = response.get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in page and message in page
+    assert response.headers["Content-Language"] == lang

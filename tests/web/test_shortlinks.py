@@ -130,7 +130,7 @@ def test_an_unknown_or_malformed_id_is_404_in_the_clients_format(
     links_client: FlaskClient, link_id: str
 ) -> None:
     shorten(links_client, COUNT)
-    response = links_client.get(f"/q/{link_id}", headers=JSON)
+    response = links_client.get(f"/q/{link_id}", headers={**JSON, "Accept-Language": "en"})
     assert response.status_code == 404
     assert response.json is not None and response.json["status"] == 404
     assert "short link" in response.json["message"]
@@ -153,7 +153,8 @@ def test_an_unknown_or_malformed_id_is_404_in_the_clients_format(
 def test_a_form_without_one_query_is_400(
     links_client: FlaskClient, body: str, message: str
 ) -> None:
-    response = links_client.post("/q", data=body, content_type=FORM, headers=JSON)
+    english = {**JSON, "Accept-Language": "en"}
+    response = links_client.post("/q", data=body, content_type=FORM, headers=english)
     assert response.status_code == 400
     assert response.json is not None and message in response.json["message"]
 

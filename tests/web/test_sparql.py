@@ -151,7 +151,7 @@ def test_not_acceptable_lists_supported_types(client: FlaskClient) -> None:
 
 
 def test_two_queries_are_refused(client: FlaskClient) -> None:
-    response = client.get(f"/sparql?query={quote(ASK)}&query={quote(ASK)}")
+    response = client.get(f"/sparql?query={quote(ASK)}&query={quote(ASK)}&lang=en")
     assert response.status_code == 400 and "exactly one query" in response.get_data(as_text=True)
     both = client.post(f"/sparql?query={quote(ASK)}", data=ASK, content_type=DIRECT)
     assert both.status_code == 400

@@ -43,7 +43,10 @@ def test_not_found_is_json_for_api_clients_and_html_for_browsers(client: FlaskCl
     html = client.get("/no/such/page", headers={"Accept": "text/html,*/*;q=0.8"})
     assert html.status_code == 404
     assert html.mimetype == "text/html"
-    assert "<h1>404 Not Found</h1>" in html.get_data(as_text=True)
+    assert "<h1>404 Tidak ditemukan</h1>" in html.get_data(as_text=True)  # Indonesian by default
+    assert html.headers["Content-Language"] == "id"
+    english = client.get("/no/such/page?lang=en", headers={"Accept": "text/html"})
+    assert "<h1>404 Not Found</h1>" in english.get_data(as_text=True)
 
 
 def test_unexpected_errors_never_show_a_trace(app: Flask) -> None:

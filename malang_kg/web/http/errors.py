@@ -13,7 +13,8 @@ from malang_kg.formats import media as fmt
 from malang_kg.formats.media import MediaType
 from malang_kg.formats.negotiation import Offer, negotiate, parse_accept
 from malang_kg.iris import PREFIXES, Layout
-from malang_kg.web.i18n import choose_language, vary_language
+from malang_kg.web.i18n import choose_language, html_page, vary_language
+from malang_kg.web.i18n.errors import status_title
 from malang_kg.web.i18n.queries import explain
 from malang_kg.web.observe import queries as observe
 
@@ -59,14 +60,15 @@ def message_response(
     message: str,
     plain_text: bool = False,
     fields: Mapping[str, str | int] | None = None,
-) -> Response | tuple[str, int]:
+) -> Response:
     """``message`` in the client's format; ``fields`` are added to a JSON body (where a syntax
     error is, the line that fixes it)."""
     media = _error_format(plain_text)
     if media is fmt.HTML:
-        return render_template(
-            "site/error.html", status=status, title=title, message=message
-        ), status
+        lang = choose_language()
+        title = status_title(status, lang, title)
+        html = render_template("site/error.html", status=status, title=title, message=message)
+        return html_page(html, lang, status, vary=("Accept",))
     if media is fmt.PLAIN:
         return Response(f"{status} {title}\n\n{message}\n", status=status, mimetype="text/plain")
     response = jsonify({"error": title, "status": status, "message": message, **(fields or {})})

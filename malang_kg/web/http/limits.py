@@ -24,6 +24,8 @@ from limits.storage import MemoryStorage
 from malang_kg.config import SETTINGS_BY_NAME, ConfigError, Settings
 from malang_kg.web.http.counters import storage_uri
 from malang_kg.web.http.errors import drain_body, message_response
+from malang_kg.web.i18n import choose_language, translator, vary_language
+from malang_kg.web.i18n.limits import TEXTS
 from malang_kg.web.views import api, reconcile, shortlinks, sparql
 
 LIMITED_BLUEPRINTS = (sparql.bp, shortlinks.bp, api.bp, reconcile.bp)
@@ -102,11 +104,15 @@ def _too_many(error: RateLimitExceeded) -> Response:
     limiter: Limiter | None = current_app.config.get(LIMITER_KEY)
     seconds = _retry_after(limiter, error)
     message = (
-        f"Too many requests from {request.remote_addr}: queries, short links, the API and "
-        f"reconciliation together allow {error.limit.limit} per client. Try again in {seconds} s."
+        translator(TEXTS, choose_language())("rate_limited")
+        .replace("{client}", str(request.remote_addr))
+        .replace("{amount}", str(error.limit.limit.amount))
+        .replace("{window}", str(error.limit.limit.get_expiry()))
+        .replace("{seconds}", str(seconds))
     )
     response = current_app.make_response(
         message_response(429, "Too Many Requests", message, plain_text=True)
     )
     response.headers["Retry-After"] = str(seconds)
+    response.vary.update(vary_language())
     return response

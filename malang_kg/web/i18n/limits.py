@@ -16,4 +16,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Too many failing queries from {client}: at most {errors} a minute. Try again in "
         "{seconds} s.",
     },
+    "rate_limited": {
+        "id": "Terlalu banyak permintaan dari {client}: kueri, tautan pendek, API, dan "
+        "rekonsiliasi bersama-sama boleh {amount} permintaan per {window} detik per klien. "
+        "Coba lagi dalam {seconds} detik.",
+        "en": "Too many requests from {client}: queries, short links, the API and "
+        "reconciliation together allow {amount} requests per {window} s per client. "
+        "Try again in {seconds} s.",
+    },
 }

@@ -109,6 +109,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "semuanya.",
         "en": "These pages list the first {n} links only; a SPARQL query reads them all.",
     },
+    "bad_page": {
+        "id": "page= harus nomor halaman, bilangan bulat mulai dari 1.",
+        "en": "page= must be a page number, a whole number from 1.",
+    },
+    "no_such_page": {
+        "id": "Halaman ini tidak ada: halaman terakhir tautan masuk entitas ini adalah "
+        "halaman {pages}.",
+        "en": "There is no such page: the last page of this entity's incoming links is "
+        "page {pages}.",
+    },
     "download": {"id": "Unduh data", "en": "Download the data"},
     "download_intro": {
         "id": "Keterangan entitas ini (dinyatakan dan disimpulkan) beserta label yang dirujuknya, "

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
-from werkzeug.exceptions import Gone, NotAcceptable, NotFound
+from werkzeug.exceptions import BadRequest, Gone, NotAcceptable, NotFound
 
 from malang_kg.dataset.lookups import (
     CODE_SCHEMES,
@@ -40,8 +40,10 @@ from malang_kg.web.i18n import (
     other_language,
     translator,
     vary_language,
+    whole_number,
 )
 from malang_kg.web.i18n.changes import TEXTS as CHANGE_TEXTS
+from malang_kg.web.i18n.errors import say
 from malang_kg.web.i18n.pages import TEXTS
 from malang_kg.web.views import changes
 
@@ -84,7 +86,7 @@ def _reader(lang: str) -> EntityReader:
 
 def _checked(path: str) -> str:
     if not valid_path(path):
-        raise NotFound("There is no entity at this address.")
+        raise NotFound(say("no_entity_here"))
     return path
 
 
@@ -131,7 +133,7 @@ def page(path: str) -> Response:
     lang = choose_language()
     if valid and "version" in request.args:
         return changes.memento_page(path, lang)
-    number = _page_number()
+    number = _page_number(lang)
     expand = request.args.get("all", "")[:MAX_PATH]  # the list shown whole (``_all_href``)
     tag = ld.etag("page", engine().build_id, path, lang, str(number), expand)
     vary = vary_language()
@@ -143,7 +145,8 @@ def page(path: str) -> Response:
         likely = likely_queries(reader, layout().entity(path)) if valid else ()
         entity = reader.read(path, number, also, expand, likely) if valid else None
     except PageNotFound as error:
-        raise NotFound(str(error)) from None
+        text = translator(TEXTS, lang)("no_such_page")
+        raise NotFound(text.format(pages=whole_number(error.pages, lang))) from None
     if entity is None:
         iri = layout().entity(path if valid else "")
         return _not_found_page(iri, path if valid else "", lang, vary)
@@ -170,10 +173,11 @@ def page(path: str) -> Response:
     return ld.cached(response, tag, vary)
 
 
-def _page_number() -> int:
+def _page_number(lang: str) -> int:
+    """``?page=``: a whole number from 1 (``2``, not ``٢`` or ``0``), else 400."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise NotFound("page= must be a page number from 1.")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        raise BadRequest(translator(TEXTS, lang)("bad_page"))
     return int(raw)
 
 
@@ -262,7 +266,7 @@ def ontology(suffix: str | None = None) -> Response:
     elif suffix in BY_SUFFIX:
         media = BY_SUFFIX[suffix]
     else:
-        raise NotFound("The ontology is served as /ontology, .html, .ttl, .jsonld, .nt or .rdf.")
+        raise NotFound(say("ontology_formats"))
     lang = choose_language()
     if media.is_html:
         vary += vary_language()

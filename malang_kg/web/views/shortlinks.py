@@ -34,12 +34,12 @@ from malang_kg.web.http.errors import drain_body
 from malang_kg.web.http.headers import form_limit
 from malang_kg.web.http.params import parse_pairs, read_body
 from malang_kg.web.i18n import explicit_language
+from malang_kg.web.i18n.errors import say
 
 bp = Blueprint("shortlinks", __name__)
 
 EXTENSION = "malang_kg.shortlinks"  # the app's ShortLinks, in ``app.extensions``
 FORM_TYPE = "application/x-www-form-urlencoded"
-UNAVAILABLE = "The short-link store is unavailable just now; try again in a moment."
 
 
 def links_for(config: Settings) -> ShortLinks:
@@ -91,9 +91,9 @@ def _posted_query(max_query_bytes: int) -> str:
     if not queries:
         raise BadRequest("The POST has no query: send the query's text as the form field query.")
     if len(queries) > 1:
-        raise BadRequest(f"Give exactly one query; this form has {len(queries)}.")
+        raise BadRequest(say("one_query", count=len(queries)))
     if not queries[0].strip():
-        raise BadRequest("The query is empty.")
+        raise BadRequest(say("query_empty"))
     return queries[0]
 
 
@@ -110,7 +110,7 @@ def create() -> Response:
         raise ServiceUnavailable(str(error)) from None
     except sqlite3.Error:
         current_app.logger.exception("short link store failed on insert")
-        raise ServiceUnavailable(UNAVAILABLE) from None
+        raise ServiceUnavailable(say("short_links_down")) from None
     return see_other(local_path("q", link_id) + _lang_suffix("?"))
 
 
@@ -118,16 +118,14 @@ def create() -> Response:
 def follow(link_id: str) -> Response:
     """303 to the query page with the stored query."""
     if not valid_id(link_id):
-        raise NotFound(
-            f"This is not a short link: an id is {ID_LENGTH} to {FULL_LENGTH} letters and digits."
-        )
+        raise NotFound(say("not_a_short_link", shortest=ID_LENGTH, longest=FULL_LENGTH))
     try:
         query = shortlinks().get(link_id)
     except sqlite3.Error:
         current_app.logger.exception("short link store failed on lookup")
-        raise ServiceUnavailable(UNAVAILABLE) from None
+        raise ServiceUnavailable(say("short_links_down")) from None
     if query is None:
-        raise NotFound("No query is stored under this short link; POST /q makes one.")
+        raise NotFound(say("no_short_link"))
     target = local_path("sparql", query="query=" + quote(query, safe=""))
     return see_other(target + _lang_suffix("&"))
 

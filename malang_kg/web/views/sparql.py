@@ -28,6 +28,7 @@ from malang_kg.web.http.errors import ProtocolError, bad_request, not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER, TRUNCATED_HEADER, form_limit
 from malang_kg.web.http.params import parse_pairs, read_body
 from malang_kg.web.i18n import choose_language, html_page
+from malang_kg.web.i18n.errors import say
 from malang_kg.web.views import query_page as sparql_page
 
 bp = Blueprint("sparql", __name__)
@@ -36,11 +37,6 @@ ENDPOINT = "/sparql"
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
-READ_ONLY = (
-    "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not "
-    "accepted, by any method. Send a query (SELECT, ASK, CONSTRUCT or DESCRIBE) instead."
-)
-
 
 # --- Reading the request -------------------------------------------------------------------------
 
@@ -58,7 +54,7 @@ def _read_post(max_query_bytes: int) -> tuple[MultiDict[str, str], str | None]:
         )
     mimetype = request.mimetype
     if mimetype == UPDATE_TYPE:
-        raise bad_request(READ_ONLY, reason="update")
+        raise bad_request(say("read_only"), reason="update")
     if mimetype == FORM_TYPE:
         return parse_pairs(_read_body(form_limit(max_query_bytes), "form"), "form"), None
     if mimetype != QUERY_TYPE:
@@ -88,7 +84,7 @@ def _graphs(name: str, *sources: MultiDict[str, str]) -> tuple[str, ...] | None:
     values = [value.strip() for source in sources for value in source.getlist(name)]
     for value in values:
         if not value:
-            raise bad_request(f"{name} is empty; give the IRI of a graph")
+            raise bad_request(say("graph_empty", name=name))
     return tuple(values) or None
 
 
@@ -104,12 +100,12 @@ def endpoint() -> Response:
     if request.method == "POST":
         form, direct = _read_post(service.settings.max_query_bytes)
     if "update" in url or "update" in form:
-        raise bad_request(READ_ONLY, reason="update")
+        raise bad_request(say("read_only"), reason="update")
     queries = (
         url.getlist("query") + form.getlist("query") + ([direct] if direct is not None else [])
     )
     if len(queries) > 1:
-        raise bad_request(f"Give exactly one query; this request has {len(queries)}.")
+        raise bad_request(say("one_query", count=len(queries)))
     format_param = form.get("format") or url.get("format")
     page = form.get("page") or url.get("page")  # of the HTML answer only
     if not queries:
@@ -117,7 +113,7 @@ def endpoint() -> Response:
             raise bad_request("The POST has no query: send a query parameter.")
         return _without_query(service, format_param)
     if not queries[0].strip():
-        raise bad_request("The query is empty.")
+        raise bad_request(say("query_empty"))
     query = QueryRequest(
         queries[0],
         default_graphs=_graphs("default-graph-uri", url, form),
