@@ -66,7 +66,10 @@ class Change:
 
 
 def _pack(added: list[str], removed: list[str]) -> bytes:
-    text = "\n".join([*("+" + line for line in added), *("-" + line for line in removed)])
+    signed = [
+        sign + f"\n{sign}".join(lines) for sign, lines in (("+", added), ("-", removed)) if lines
+    ]
+    text = "\n".join(signed)
     return zlib.compress(text.encode("utf-8"), 1)  # fast: a first build records every quad
 
 
