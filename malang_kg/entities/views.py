@@ -199,7 +199,8 @@ def organisation_view(reader: EntityReader, entity: Entity) -> OrganisationView:
     pairs = _by_rel(reader.select(ORGANISATION_PAIRS, s=subject))
     holders = {pair.first.term: pair.second for pair in _pairs(pairs["holder"], reader)}
     heads = _ordered(related["head"])
-    posts = [v for v in _ordered(related["post"]) if v not in heads]
+    head_terms = {v.term for v in heads}  # a hub has thousands: a tuple test was quadratic
+    posts = [v for v in _ordered(related["post"]) if v.term not in head_terms]
     return OrganisationView(
         based=entity.values(reader.layout.term("basedIn")),
         parents=_ordered(related["parent"]),
