@@ -23,6 +23,7 @@ ERRORS = [
     ("/q/nope", 404, "not_a_short_link"),
     ("/q/AAAAAAAAAAAAAAAA", 404, "no_short_link"),
     ("/ontology.xyz", 404, "ontology_formats"),
+    ("/no/such/page", 404, "not_found"),  # werkzeug's own English text, replaced
 ]
 TITLES = {
     ("id", 400): "Permintaan tidak valid",
@@ -62,6 +63,13 @@ def test_a_program_gets_the_same_message(
     response = client.get(path, headers={"Accept": "application/json", "Accept-Language": "en"})
     assert response.status_code == status and response.json is not None
     assert response.json["message"].startswith(MESSAGES[key]["en"].split("{")[0])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_method_not_allowed_is_explained_too(client: FlaskClient, lang: str) -> None:
+    response = client.post(f"/areas?lang={lang}", headers=HTML)
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    assert MESSAGES["method_not_allowed"][lang] in response.get_data(as_text=True)
 
 
 def test_a_message_fills_in_values_only(app: Flask) -> None:

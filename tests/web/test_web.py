@@ -56,7 +56,8 @@ def test_unexpected_errors_never_show_a_trace(app: Flask) -> None:
     app.add_url_rule("/explode", "explode", explode)
     app.config["TESTING"] = False
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    response = app.test_client().get("/explode", headers={"Accept": "application/json"})
+    english = {"Accept": "application/json", "Accept-Language": "en"}
+    response = app.test_client().get("/explode", headers=english)
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "secret internal detail" not in body and "Traceback" not in body

@@ -14,7 +14,7 @@ from malang_kg.formats.media import MediaType
 from malang_kg.formats.negotiation import Offer, negotiate, parse_accept
 from malang_kg.iris import PREFIXES, Layout
 from malang_kg.web.i18n import choose_language, html_page, vary_language
-from malang_kg.web.i18n.errors import status_title
+from malang_kg.web.i18n.errors import DEFAULT_MESSAGES, say, status_title
 from malang_kg.web.i18n.queries import explain
 from malang_kg.web.observe import queries as observe
 
@@ -78,9 +78,10 @@ def message_response(
 
 def _respond(error: HTTPException) -> Response:
     status = error.code or 500
-    response = current_app.make_response(
-        message_response(status, error.name, error.description or error.name)
-    )
+    message = error.description or error.name
+    if error.description == type(error).description and status in DEFAULT_MESSAGES:
+        message = say(DEFAULT_MESSAGES[status])  # werkzeug's default text is English
+    response = current_app.make_response(message_response(status, error.name, message))
     # Keep what the exception says beyond its body, e.g. ``Allow`` on a 405.
     for name, value in error.get_headers():
         if name.lower() != "content-type":
@@ -149,6 +150,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
         app.logger.exception("unhandled error", exc_info=error)
-        return _respond(
-            InternalServerError("The server met an unexpected error; it has been logged.")
-        )
+        return _respond(InternalServerError(say("unexpected")))

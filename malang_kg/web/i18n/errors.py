@@ -61,11 +61,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tidak ada entitas di alamat ini.",
         "en": "There is no entity at this address.",
     },
+    "not_found": {
+        "id": "Tidak ada halaman di alamat ini. Periksa ejaannya, atau mulai dari beranda atau "
+        "pencarian.",
+        "en": "There is no page at this address. Check its spelling, or start from the home page "
+        "or the search.",
+    },
+    "method_not_allowed": {
+        "id": "Metode HTTP ini tidak diizinkan untuk alamat ini.",
+        "en": "This HTTP method is not allowed for this address.",
+    },
+    "unexpected": {
+        "id": "Server mengalami galat yang tidak terduga; galat ini sudah dicatat.",
+        "en": "The server met an unexpected error; it has been logged.",
+    },
     "ontology_formats": {
         "id": "Ontologi tersedia sebagai /ontology, .html, .ttl, .jsonld, .nt, atau .rdf.",
         "en": "The ontology is served as /ontology, .html, .ttl, .jsonld, .nt or .rdf.",
     },
 }
+
+
+# Werkzeug's own English descriptions of these statuses, replaced by ours.
+DEFAULT_MESSAGES = {404: "not_found", 405: "method_not_allowed", 500: "unexpected"}
 
 
 def say(key: str, **fields: object) -> str:
