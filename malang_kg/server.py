@@ -28,6 +28,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 
 from malang_kg.config import Settings
+from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.front import Front, FrontConfig, free_port
 from malang_kg.pipeline.run import run_build
 from malang_kg.store.builds import NoBuildError, current_build_dir, prune_old_builds
@@ -168,9 +169,14 @@ class Serving:
         gc.freeze()
 
     def post_worker_init(self, worker: Any) -> None:
-        """In each worker before its threads start: fork its query processes now, while the
-        worker is single-threaded."""
-        start = getattr(worker.wsgi.config["MALANG_KG_ENGINE"].backend, "start", None)
+        """In each worker before its threads start: fork its zygote and query processes now,
+        while the worker is single-threaded."""
+        backend = worker.wsgi.config["MALANG_KG_ENGINE"].backend
+        if isinstance(backend, EmbeddedBackend):
+            # It answers bounded lookups from disk itself from now on: if it ever cannot make
+            # query processes again, gunicorn replaces it (after its requests, like a HUP).
+            backend.on_broken = lambda: setattr(worker, "alive", False)
+        start = getattr(backend, "start", None)
         if start is not None:
             start()
         gc.freeze()  # and what the worker made before serving

@@ -1,5 +1,6 @@
 """The embedded backend: pyoxigraph over a build, read-only from the build's on-disk store in
-each query process, or loaded into memory once before the workers fork (``SERVE_FROM``; see
+each process that answers (query processes, and a started serving process for its bounded
+lookups), or loaded into memory once before the workers fork (``SERVE_FROM``; see
 ``docs/design.md``). The default graph is the union of all named graphs unless the query or the
 request names its own dataset."""
 
@@ -8,8 +9,9 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -22,7 +24,13 @@ from malang_kg.engine import (
 )
 from malang_kg.engine.bindings import bind_values
 from malang_kg.engine.bounded import WORK_BUDGET, within_budget
-from malang_kg.engine.errors import QueryError, dataset_prefixes, syntax_error
+from malang_kg.engine.cache import Memo
+from malang_kg.engine.errors import (
+    BackendUnavailable,
+    QueryError,
+    dataset_prefixes,
+    syntax_error,
+)
 from malang_kg.engine.job import Job
 from malang_kg.engine.oxterms import collect_rows, collect_triples, tsv_lines
 from malang_kg.engine.workers import QueryPool
@@ -35,6 +43,7 @@ from malang_kg.store.builds import (
 )
 
 AUTO_MEMORY_QUADS = 250_000
+DEGREES = 20_000  # subjects whose number of quads a serving process remembers
 
 
 def serves_from_memory(serve_from: str, quads: int) -> bool:
@@ -104,8 +113,14 @@ class EmbeddedBackend:
         if self.in_memory:
             self._open()  # now, in the process that forks the others: they share the copy
         self._graphs = tuple(sorted(g.iri for g in self.manifest.graphs if g.triples))
-        self.pool = QueryPool(self._answer, memory_mb, processes, prepare=self._open)
+        self.pool = QueryPool(
+            self._answer, memory_mb, processes, prepare=self._open, forkable=self._may_fork
+        )
         self.in_process = 0  # bounded lookups answered without a query process
+        self._started_by = -1  # the process that ``start``ed: it reads the on-disk store itself
+        self._degrees = Memo(DEGREES)  # subject → quads (``_degree``)
+        # Called when this process can no longer make query processes (``start``).
+        self.on_broken: Callable[[], None] | None = None
 
     @classmethod
     def from_store(
@@ -127,10 +142,31 @@ class EmbeddedBackend:
 
     @property
     def store(self) -> ox.Store:
-        """This process's store. From disk, only a process that forks no query process may ask
-        for it: RocksDB's threads and locks do not survive ``fork``, and a child that opens it
-        after its parent did can hang (the query processes open it themselves)."""
+        """This process's store. From disk, only a process that forks nothing may ask for it:
+        RocksDB's threads and locks do not survive ``fork``, and a child that opens it after its
+        parent did can hang (query processes open it themselves, forked by a zygote that was
+        forked before; see ``start``)."""
         return self._open()
+
+    def _may_fork(self) -> bool:
+        """Whether this process may fork (a zygote): not once it has opened the on-disk store."""
+        return self.in_memory or self._store is None or self._opened_by != os.getpid()
+
+    def _local(self, job: Job) -> bool:
+        """Whether ``job`` is a bounded lookup this process answers itself (``bounded.py``):
+        from memory, or from disk once ``start`` has made the zygote that forks its query
+        processes from then on."""
+        here = self.in_memory or self._started_by == os.getpid()
+        return here and job.subjects is not None and self._bounded(job.subjects)
+
+    def _submit(self, job: Job | tuple[Job, ...]) -> Callable[[float], Any]:
+        """Send ``job`` to a query process; the function returned waits for the answer."""
+        try:
+            return self.pool.submit(job)
+        except BackendUnavailable:  # its zygote is gone: the process must be replaced
+            if self.on_broken is not None:
+                self.on_broken()
+            raise
 
     def _answer(self, job: Job | tuple[Job, ...]) -> QueryResult | list[Outcome]:
         """In a query process: one job's answer, or each answer (or error) of a batch."""
@@ -151,48 +187,61 @@ class EmbeddedBackend:
         return self._graphs
 
     def run(self, job: Job, timeout: float) -> QueryResult:
-        """Answer ``job``: a bounded lookup in this process when the store is in memory and
-        its subjects' triples are few enough (``bounded.py``), anything else in a query
-        process."""
-        if self.in_memory and job.subjects is not None and self._bounded(job.subjects):
+        """Answer ``job``: a bounded lookup in this process (``_local``), anything else in a
+        query process."""
+        if self._local(job):
             self.in_process += 1
             return answer(self._open(), job)
-        result: QueryResult = self.pool.run(job, timeout)
+        result: QueryResult = self._submit(job)(timeout)
         return result
 
     def run_all(self, jobs: Sequence[Job], timeout: float) -> list[QueryResult]:
         """Answer ``jobs`` (each as ``run`` would) with at most one trip to a query process: the
-        bounded lookups here, the others together as one batch within one deadline. Raises the
-        first job's error, if any."""
-        answers: dict[int, QueryResult] = {}
-        rest: list[int] = []
-        for index, job in enumerate(jobs):
-            if self.in_memory and job.subjects is not None and self._bounded(job.subjects):
-                self.in_process += 1
-                answers[index] = answer(self._open(), job)
-            else:
-                rest.append(index)
-        if len(rest) == 1:
-            answers[rest[0]] = self.pool.run(jobs[rest[0]], timeout)
-        elif rest:
-            outcomes: list[Outcome] = self.pool.run(tuple(jobs[i] for i in rest), timeout)
-            for index, (result, error) in zip(rest, outcomes, strict=True):
-                if error is not None:
-                    raise error
-                answers[index] = result  # type: ignore[assignment]
-        return [answers[index] for index in range(len(jobs))]
+        others are sent first, as one batch within one deadline, and the bounded lookups are
+        answered here while the query process works. Raises the first job's error, if any."""
+        here = [self._local(job) for job in jobs]
+        rest = tuple(job for job, local in zip(jobs, here, strict=True) if not local)
+        waiting = self._submit(rest) if rest else None
+        answered: list[Outcome] = []
+        try:
+            for job, local in zip(jobs, here, strict=True):
+                if local:
+                    self.in_process += 1
+                    answered.append(_outcome(self._open(), job))
+        finally:
+            pooled: list[Outcome] = waiting(timeout) if waiting is not None else []
+        mine, theirs = iter(answered), iter(pooled)
+        results: list[QueryResult] = []
+        for local in here:
+            result, error = next(mine) if local else next(theirs)
+            if error is not None:
+                raise error
+            assert result is not None
+            results.append(result)
+        return results
 
     def _bounded(self, subjects: tuple[str, ...]) -> bool:
-        store = self._open()
-        degrees = []
-        for iri in subjects:
+        degrees = [self._degree(iri) for iri in subjects]
+        return min(degrees, default=0) >= 0 and within_budget(degrees)
+
+    def _degree(self, iri: str) -> int:
+        """How many quads ``iri`` is the subject of, counted up to just past the work budget
+        (remembered: from disk, a hub's count reads thousands of quads); -1 for an IRI that
+        Oxigraph refuses."""
+
+        def count() -> int:
             try:
-                quads = store.quads_for_pattern(ox.NamedNode(iri), None, None, None)
+                quads = self._open().quads_for_pattern(ox.NamedNode(iri), None, None, None)
             except ValueError:
-                return False
-            degrees.append(sum(1 for _ in itertools.islice(quads, WORK_BUDGET + 1)))
-        return within_budget(degrees)
+                return -1
+            return sum(1 for _ in itertools.islice(quads, WORK_BUDGET + 1))
+
+        degree: int = self._degrees.get_or_compute(self.build_id, iri, count)
+        return degree
 
     def start(self) -> None:
-        """Fork the query processes now, before the serving process starts threads."""
+        """Fork the zygote and the query processes now, before the serving process starts
+        threads. From then on this process answers bounded lookups from the on-disk store
+        itself too: every later query process comes from the zygote, so it may open RocksDB."""
         self.pool.start()
+        self._started_by = os.getpid()

@@ -1,15 +1,15 @@
 """Killable query processes: the only way to stop a pyoxigraph query for sure.
 
-Each serving process keeps a pool of children forked from it, one per request thread; past a
-query's deadline, when its child dies, or when its client has gone (``client_gone``), the child
-is killed and a fresh one forked. Why it is built this way is in ``docs/design.md``."""
+Each serving process keeps a pool of query processes, one per request thread, forked from its
+zygote (``zygote.py``); past a query's deadline, when its process dies, or when its client has
+gone (``client_gone``), the process is killed and a fresh one forked. Why it is built this way is
+in ``docs/design.md``."""
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
 import ctypes
-import multiprocessing
 import os
 import queue
 import resource
@@ -23,13 +23,14 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from malang_kg.engine.errors import (
+    BackendUnavailable,
     QueryAbandoned,
     QueryError,
     QueryResourceExceeded,
     QueryTimeout,
 )
+from malang_kg.engine.zygote import Zygote, ZygoteLost, alive, wait_gone
 
-_FORK = multiprocessing.get_context("fork")
 _PR_SET_PDEATHSIG = 1
 CLIENT_CHECK_SECONDS = 0.2  # how often a waiting request asks whether its client is still there
 
@@ -129,37 +130,29 @@ class QueryProcess:
     serving process itself has been forked (gunicorn forks its workers from the master).
     """
 
-    def __init__(
-        self,
-        answer: Callable[[Any], Any],
-        memory_mb: int,
-        prepare: Callable[[], object] | None = None,
-    ) -> None:
-        self._answer = answer
-        self._prepare = prepare
+    def __init__(self, spawn: Callable[[], tuple[int, Connection]], memory_mb: int) -> None:
+        self._spawn = spawn  # a new child: its pid and our end of its socket pair
         self._memory_bytes = memory_mb * 2**20
         self._lock = threading.Lock()
         self._owner = -1
-        self._process: Any = None
+        self._pid = -1
         self._connection: Connection | None = None
         self.restarts = 0
 
+    @property
+    def pid(self) -> int:
+        """The child's pid (-1 before it is forked)."""
+        return self._pid
+
     def _start(self) -> Connection:
-        parent, child = _FORK.Pipe()
-        process = _FORK.Process(
-            target=_serve,
-            args=(child, self._answer, self._prepare, self._memory_bytes, os.getpid()),
-            daemon=True,
-        )
-        process.start()
-        child.close()
-        self._process, self._connection, self._owner = process, parent, os.getpid()
-        return parent
+        self._pid, self._connection = self._spawn()
+        self._owner = os.getpid()
+        return self._connection
 
     def _connection_for_this_process(self) -> Connection:
         if self._connection is None or self._owner != os.getpid():
             return self._start()
-        if not self._process.is_alive():
+        if not alive(self._pid):
             # Killed while idle (an operator, the OOM killer): replace it before this query,
             # which would otherwise fail on the dead pipe.
             self._kill()
@@ -167,20 +160,41 @@ class QueryProcess:
         return self._connection
 
     def _kill(self) -> None:
-        if self._process is not None and self._owner == os.getpid():
-            if self._process.is_alive():
-                os.kill(self._process.pid, signal.SIGKILL)
-            self._process.join(timeout=5)
+        if self._pid > 0 and self._owner == os.getpid():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            wait_gone(self._pid)
         if self._connection is not None:
             self._connection.close()
-        self._process, self._connection = None, None
+        self._pid, self._connection = -1, None
         self.restarts += 1
 
     def run(self, job: Any, timeout: float) -> Any:
+        self.send(job)
+        return self.receive(timeout)
+
+    def send(self, job: Any) -> None:
+        """Give the child ``job`` (forking it first if need be); ``receive`` gives the answer."""
         with self._lock:
-            connection = self._connection_for_this_process()
+            try:
+                connection = self._connection_for_this_process()
+            except ZygoteLost:
+                raise BackendUnavailable(
+                    "this server process can no longer start query processes and is being "
+                    "replaced; try again in a moment"
+                ) from None
             try:
                 connection.send(job)
+            except (OSError, BrokenPipeError):
+                raise self._stopped() from None
+
+    def receive(self, timeout: float) -> Any:
+        """The answer to the job ``send`` gave, within ``timeout`` s (else the child is killed)."""
+        with self._lock:
+            connection = self._connection
+            if connection is None:
+                raise self._stopped()
+            try:
                 if not _wait(connection, timeout, client_gone.get()):
                     self._kill()
                     raise QueryTimeout(
@@ -192,15 +206,18 @@ class QueryProcess:
             except _Gone:
                 raise self._stop_abandoned() from None
             except (EOFError, OSError, BrokenPipeError):
-                self._kill()
-                raise QueryResourceExceeded(
-                    f"the query's process stopped: it probably needed more than the "
-                    f"{self._memory_bytes // 2**20} MiB a query may use",
-                    memory_mib=self._memory_bytes // 2**20,
-                ) from None
+                raise self._stopped() from None
         if status == "error":
             raise payload
         return payload
+
+    def _stopped(self) -> QueryResourceExceeded:
+        self._kill()
+        return QueryResourceExceeded(
+            f"the query's process stopped: it probably needed more than the "
+            f"{self._memory_bytes // 2**20} MiB a query may use",
+            memory_mib=self._memory_bytes // 2**20,
+        )
 
     def _stop_abandoned(self) -> QueryAbandoned:
         self._kill()
@@ -213,7 +230,7 @@ class QueryProcess:
 
     def close(self) -> None:
         with self._lock:
-            if self._process is not None:
+            if self._pid > 0:
                 self._kill()
 
 
@@ -226,8 +243,15 @@ class QueryPool:
         memory_mb: int,
         size: int,
         prepare: Callable[[], object] | None = None,
+        forkable: Callable[[], bool] = lambda: True,
     ) -> None:
-        self.processes = [QueryProcess(answer, memory_mb, prepare) for _ in range(size)]
+        memory_bytes = memory_mb * 2**20
+
+        def serve(connection: Connection, parent: int) -> None:
+            _serve(connection, answer, prepare, memory_bytes, parent)
+
+        self.zygote = Zygote(serve, on_start=_die_with_parent, forkable=forkable)
+        self.processes = [QueryProcess(self.zygote.spawn, memory_mb) for _ in range(size)]
         self._idle: queue.LifoQueue[QueryProcess] = queue.LifoQueue()
         for process in self.processes:
             self._idle.put(process)
@@ -237,12 +261,28 @@ class QueryPool:
         return sum(process.restarts for process in self.processes)
 
     def start(self) -> None:
+        """Fork the zygote and, from it, the query processes now."""
+        self.zygote.start()
         for process in self.processes:
             process.start()
 
     def run(self, job: Any, timeout: float) -> Any:
+        return self.submit(job)(timeout)
+
+    def submit(self, job: Any) -> Callable[[float], Any]:
+        """Give ``job`` to an idle query process now, and return the function that waits for
+        its answer (up to a timeout in seconds; call it once): the caller may work meanwhile."""
         process = self._idle.get()
         try:
-            return process.run(job, timeout)
-        finally:
+            process.send(job)
+        except BaseException:
             self._idle.put(process)
+            raise
+
+        def answer(timeout: float) -> Any:
+            try:
+                return process.receive(timeout)
+            finally:
+                self._idle.put(process)
+
+        return answer

@@ -25,6 +25,7 @@ from tests.support.processes import (
     group_members,
     query_processes,
     wait_for_running_query,
+    worker_query_processes,
 )
 from tests.support.results import (
     describe,
@@ -250,7 +251,7 @@ def test_query_processes_do_not_outlive_their_worker_or_the_server(
         master = server.process.pid
         workers = children(master)
         assert len(workers) == 1, workers
-        its_processes = children(workers[0])
+        its_processes = [*children(workers[0]), *worker_query_processes(workers[0])]
         os.kill(workers[0], signal.SIGKILL)
         wait_until(
             lambda: not alive_among(its_processes),

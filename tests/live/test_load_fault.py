@@ -31,7 +31,7 @@ from tests.support.live import (
     start_server,
 )
 from tests.support.polling import wait_until
-from tests.support.processes import alive_among, children
+from tests.support.processes import alive_among, children, worker_query_processes
 from tests.support.results import describe, error_message, parse_boolean
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -306,7 +306,7 @@ def test_a_killed_query_process_is_replaced(
             before = session.get(server.url + "/health", timeout=30).json()["worker"]
             workers = children(server.process.pid)
             assert len(workers) == 1, workers
-            query_processes = children(workers[0])
+            query_processes = worker_query_processes(workers[0])
             assert len(query_processes) == before["query_processes"] >= 1
             for pid in query_processes:
                 os.kill(pid, signal.SIGKILL)
@@ -323,7 +323,7 @@ def test_a_killed_query_process_is_replaced(
                 assert parse_boolean(response) is True
             after = session.get(server.url + "/health", timeout=30).json()["worker"]
             assert after["query_process_restarts"] > before["query_process_restarts"]
-            assert not set(children(workers[0])) & set(query_processes)
+            assert not set(worker_query_processes(workers[0])) & set(query_processes)
             metrics = session.get(server.url + "/metrics", timeout=30).text
             restarts = [
                 line

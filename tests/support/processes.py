@@ -1,7 +1,8 @@
 """The processes of a running ``malang-kg serve``, read from Linux's ``/proc``.
 
-A server is a gunicorn master (the process the tests start), its workers (the master's children)
-and their query processes (each worker's children, one per request thread). The helpers here tell
+A server is a gunicorn master (the process the tests start), its workers (the master's children),
+each worker's zygote (its child) and their query processes (the zygote's children, one per
+request thread). The helpers here tell
 which of them are alive, and when a query is running: a query process using the CPU, which an
 idle one, blocked on its pipe, never does.
 """
@@ -58,9 +59,14 @@ def alive_among(pids: list[int]) -> list[int]:
     return [pid for pid in pids if alive(pid)]
 
 
+def worker_query_processes(worker: int) -> list[int]:
+    """The query processes of the gunicorn worker ``worker``: its zygote's children."""
+    return [pid for zygote in children(worker) for pid in children(zygote)]
+
+
 def query_processes(master: int) -> list[int]:
     """The query processes of every worker of the gunicorn master ``master``."""
-    return [pid for worker in children(master) for pid in children(worker)]
+    return [pid for worker in children(master) for pid in worker_query_processes(worker)]
 
 
 def cpu_ticks(pids: list[int]) -> dict[int, int]:
