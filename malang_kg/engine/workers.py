@@ -185,7 +185,7 @@ class QueryProcess:
                 ) from None
             try:
                 connection.send(job)
-            except (OSError, BrokenPipeError):
+            except OSError:  # BrokenPipeError among others
                 raise self._stopped() from None
 
     def receive(self, timeout: float) -> Any:

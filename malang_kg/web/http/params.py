@@ -13,6 +13,15 @@ from werkzeug.datastructures import MultiDict
 from malang_kg.web.http.errors import bad_request, drain_body
 
 
+def parse_whole(text: str, low: int, high: int | None = None) -> int | None:
+    """``text`` as a whole number from ``low`` to ``high`` (no bound if None), written in ASCII
+    digits (``2``, not ``٢``, which ``int`` would take); None if it is not one."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if low <= number and (high is None or number <= high) else None
+
+
 def unquote(raw: bytes) -> str:
     """One percent-encoded name or value as UTF-8 (``+`` is a space); raises
     ``UnicodeDecodeError`` for bytes that are not UTF-8."""

@@ -25,7 +25,7 @@ from malang_kg.formats.negotiation import negotiate
 from malang_kg.web.context import built_answers, engine, label_index, named_queries
 from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.http.headers import MAX_ROWS_HEADER
-from malang_kg.web.http.params import parse_pairs
+from malang_kg.web.http.params import parse_pairs, parse_whole
 from malang_kg.web.i18n import choose_language, html_page, translator
 from malang_kg.web.i18n.api import TEXTS
 from malang_kg.web.views import query_page as sparql_page
@@ -178,10 +178,10 @@ def _page_request(raw: dict[str, str]) -> PageRequest:
 def _whole(raw: str | None, name: str, low: int, high: int, default: int) -> int:
     if raw is None:
         return default
-    text = raw.strip()
-    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+    number = parse_whole(raw.strip(), low, high)
+    if number is None:
         raise ParameterError(name, f"expected a whole number from {low} to {high}, got {raw!r}")
-    return int(text)
+    return number
 
 
 def _page_url(named: NamedQuery, suffix: str, raw: dict[str, str], number: int) -> str:

@@ -33,6 +33,7 @@ from malang_kg.formats.results import SerializationError, serialize_graph
 from malang_kg.iris import DCTERMS, MAX_PATH, local_path, valid_path
 from malang_kg.web.context import engine, label_index, layout, links
 from malang_kg.web.http import caching as ld
+from malang_kg.web.http.params import parse_whole
 from malang_kg.web.i18n import (
     choose_language,
     explicit_language,
@@ -175,10 +176,10 @@ def page(path: str) -> Response:
 
 def _page_number(lang: str) -> int:
     """``?page=``: a whole number from 1 (``2``, not ``٢`` or ``0``), else 400."""
-    raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+    number = parse_whole(request.args.get("page", "1"), 1, MAX_PAGE)
+    if number is None:
         raise BadRequest(translator(TEXTS, lang)("bad_page"))
-    return int(raw)
+    return number
 
 
 def _here(changes: dict[str, str | None], target: str) -> str:

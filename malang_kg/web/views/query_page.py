@@ -24,6 +24,7 @@ from malang_kg.engine.oxterms import rows_of_lines, tsv_header_and_rows
 from malang_kg.engine.tokens import QueryForm
 from malang_kg.formats import media as fmt
 from malang_kg.web.context import layout
+from malang_kg.web.http.params import parse_whole
 from malang_kg.web.i18n import choose_language, explicit_language, translator, whole_number
 from malang_kg.web.i18n.queries import explain
 from malang_kg.web.i18n.query_page import TEXTS
@@ -150,10 +151,10 @@ def page_number(raw: str | None) -> int:
     """The page asked for (1 when none); BadPage unless a whole number from 1 to MAX_PAGE."""
     if raw is None:
         return 1
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE:
+    number = parse_whole(raw.strip(), 1, MAX_PAGE)
+    if number is None:
         raise BadPage(raw)
-    return int(text)
+    return number
 
 
 @dataclass(frozen=True)

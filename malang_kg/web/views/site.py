@@ -40,6 +40,7 @@ from malang_kg.web.context import (
     named_queries,
     settings,
 )
+from malang_kg.web.http.params import parse_whole
 from malang_kg.web.i18n import (
     choose_language,
     explicit_language,
@@ -212,10 +213,9 @@ def browse(name: str) -> Response:
     if not found:
         abort(404, description=t("no_class"))
     chosen = found[0]
-    raw_page = request.args.get("page", "1").strip()
-    if not raw_page.isascii() or not raw_page.isdigit() or int(raw_page) < 1:
+    page = parse_whole(request.args.get("page", "1").strip(), 1)
+    if page is None:
         abort(400, description=t("bad_page"))
-    page = int(raw_page)
     found_iris, truncated = members(engine(), chosen["iri"])
     labels = _index()
     entities = sorted(
@@ -296,10 +296,8 @@ def _search_json(raw: str | None, problem: str | None, lang: str) -> Response:
     if problem is not None or raw is None:
         return _json_error(t(problem or "missing_query"))
     raw_limit = request.args.get("limit", str(SEARCH_JSON_LIMIT)).strip()
-    if not raw_limit.isascii() or not raw_limit.isdigit():
-        return _json_error(t("bad_limit"))
-    limit = int(raw_limit)
-    if not 1 <= limit <= SEARCH_JSON_MAX:
+    limit = parse_whole(raw_limit, 1, SEARCH_JSON_MAX)
+    if limit is None:
         return _json_error(t("bad_limit"))
     return jsonify([hit.as_json(lang) for hit in _index().search(raw, limit)])
 
