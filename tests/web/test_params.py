@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 
 from malang_kg.web.http.params import parse_whole
 
@@ -24,3 +25,20 @@ from malang_kg.web.http.params import parse_whole
 )
 def test_parse_whole(text: str, low: int, high: int | None, expected: int | None) -> None:
     assert parse_whole(text, low, high) == expected
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/changes",
+        "/browse/Kelurahan",
+        "/page/kelurahan/samaan",
+        "/api/queries/awards.json",
+    ],
+)
+@pytest.mark.parametrize("page", ["٣", "0", "x"])
+def test_every_paged_list_refuses_a_page_that_is_not_an_ascii_whole_number(
+    client: FlaskClient, path: str, page: str
+) -> None:
+    response = client.get(path, query_string={"page": page})
+    assert response.status_code == 400, (path, page)

@@ -20,7 +20,7 @@ from limits.storage import Storage, storage_from_string
 
 from malang_kg.config import SETTINGS_BY_NAME, ConfigError, Settings
 from malang_kg.web.http.errors import drain_body, message_response
-from malang_kg.web.i18n import choose_language, translator, vary_language
+from malang_kg.web.i18n import choose_language, fill, translator, vary_language
 from malang_kg.web.i18n.limits import TEXTS
 from malang_kg.web.observe.queries import note
 
@@ -57,12 +57,12 @@ class Budget:
         drain_body()
         lang = choose_language()
         seconds = max(1, math.ceil(wait))
-        message = (
-            translator(TEXTS, lang)(key)
-            .replace("{client}", str(request.remote_addr))
-            .replace("{budget}", f"{self.seconds:g}")
-            .replace("{errors}", str(self.errors))
-            .replace("{seconds}", str(seconds))
+        message = fill(
+            translator(TEXTS, lang)(key),
+            client=request.remote_addr,
+            budget=f"{self.seconds:g}",
+            errors=self.errors,
+            seconds=seconds,
         )
         response = current_app.make_response(
             message_response(429, "Too Many Requests", message, plain_text=True)

@@ -24,7 +24,7 @@ from limits.storage import MemoryStorage
 from malang_kg.config import SETTINGS_BY_NAME, ConfigError, Settings
 from malang_kg.web.http.counters import storage_uri
 from malang_kg.web.http.errors import drain_body, message_response
-from malang_kg.web.i18n import choose_language, translator, vary_language
+from malang_kg.web.i18n import choose_language, fill, translator, vary_language
 from malang_kg.web.i18n.limits import TEXTS
 from malang_kg.web.views import api, reconcile, shortlinks, sparql
 
@@ -103,12 +103,12 @@ def _too_many(error: RateLimitExceeded) -> Response:
     drain_body()  # a client still sending its POST gets the 429, not a reset connection
     limiter: Limiter | None = current_app.config.get(LIMITER_KEY)
     seconds = _retry_after(limiter, error)
-    message = (
-        translator(TEXTS, choose_language())("rate_limited")
-        .replace("{client}", str(request.remote_addr))
-        .replace("{amount}", str(error.limit.limit.amount))
-        .replace("{window}", str(error.limit.limit.get_expiry()))
-        .replace("{seconds}", str(seconds))
+    message = fill(
+        translator(TEXTS, choose_language())("rate_limited"),
+        client=request.remote_addr,
+        amount=error.limit.limit.amount,
+        window=error.limit.limit.get_expiry(),
+        seconds=seconds,
     )
     response = current_app.make_response(
         message_response(429, "Too Many Requests", message, plain_text=True)

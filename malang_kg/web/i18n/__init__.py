@@ -73,6 +73,12 @@ def translator(texts: Texts, lang: str) -> Callable[[str], str]:
     return t
 
 
+def fill(text: str, **fields: object) -> str:
+    """``text`` with its ``{name}`` fields filled in; the values go in as they are (a value such
+    as ``{0.__class__}`` is never read as a format)."""
+    return text.format_map(fields)
+
+
 def language_links() -> list[dict[str, Any]]:
     """Links to this page in each language: the current query string with ``lang`` replaced,
     relative (``?…``) so they can never point to another host."""

@@ -3,7 +3,7 @@ citizen reading Indonesian should not meet "404 Not Found") and the messages a r
 
 from __future__ import annotations
 
-from malang_kg.web.i18n import choose_language, translator
+from malang_kg.web.i18n import choose_language, fill, translator
 
 # In English an error keeps its own title (the reason phrase, or a finer one such as a query
 # error's); in Indonesian it gets its status's.
@@ -89,4 +89,4 @@ DEFAULT_MESSAGES = {404: "not_found", 405: "method_not_allowed", 500: "unexpecte
 def say(key: str, **fields: object) -> str:
     """The message ``key`` in the request's interface language, with ``fields`` filled in (they
     are values, never formats)."""
-    return translator(MESSAGES, choose_language())(key).format(**fields)
+    return fill(translator(MESSAGES, choose_language())(key), **fields)

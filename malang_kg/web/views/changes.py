@@ -39,7 +39,14 @@ from malang_kg.history.mementos import (
 )
 from malang_kg.history.records import Build, Change
 from malang_kg.web.context import history, label_index, layout, links
-from malang_kg.web.i18n import choose_language, html_page, other_language, translator
+from malang_kg.web.http.params import parse_whole
+from malang_kg.web.i18n import (
+    choose_language,
+    fill,
+    html_page,
+    other_language,
+    translator,
+)
 from malang_kg.web.i18n.changes import TEXTS
 
 bp = Blueprint("changes", __name__)
@@ -60,10 +67,10 @@ def _site() -> str:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    number = parse_whole(request.args.get("page", "1"), 1, MAX_PAGE)
+    if number is None:
         raise BadRequest(translator(TEXTS, choose_language())("bad_page"))
-    return int(raw)
+    return number
 
 
 def _feed() -> FeedPage:
@@ -235,8 +242,9 @@ def memento_headers(response: Response, path: str, chosen: Change, changes: list
     response.headers["Memento-Datetime"] = http_date(chosen.build.created)
     response.headers["Link"] = memento_links(path)
     if (gone := removal(changes, chosen)) is not None:
-        note = translator(TEXTS, "en")("removed_note")
-        note = note.replace("{build}", gone.build.build_id).replace("{date}", gone.build.created)
+        build = gone.build
+        text = translator(TEXTS, "en")("removed_note")
+        note = fill(text, build=build.build_id, date=build.created)
         response.headers["Warning"] = f'299 malang-kg "{note}"'
 
 
