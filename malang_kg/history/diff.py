@@ -16,6 +16,7 @@ subjects and the lines that differ, not the builds.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -136,22 +137,26 @@ def _subjects(lines: set[str]) -> tuple[set[str], list[str]]:
 
 
 def _first(new: Path) -> list[EntityChange]:
-    """Every entity of a first build, created with all its lines: one pass over the file, as
-    nothing can be unchanged (what ``compare_files`` finds against an empty build)."""
-    added: dict[str, list[str]] = defaultdict(list)
-    blank: list[str] = []
-    for line in _read(new):
-        if "_:" in line:
-            blank.append(line.rstrip("\n"))
-        else:
-            added[line[1 : line.index(">")]].append(line.rstrip("\n"))
-    for entity, lines in descriptions(blank).items():
-        added[entity].extend(lines)
-    return [
-        EntityChange(entity, "create", sorted(lines))
-        for entity, lines in sorted(added.items())
-        if lines
-    ]
+    """Every entity of a first build, created with all its lines (what ``compare_files`` finds
+    against an empty build). The lines without blank nodes are sorted once, in C: then each
+    entity's lines are one run, which ``bisect`` finds, so Python steps through the entities,
+    not through a million lines."""
+    with new.open(encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    plain = [line for line in lines if line and "_:" not in line]
+    blank = [line for line in lines if "_:" in line]
+    del lines
+    plain.sort()
+    added: dict[str, list[str]] = {}
+    start = 0
+    while start < len(plain):
+        subject = plain[start][: plain[start].index(">") + 1]
+        end = bisect_left(plain, subject + "!", start)  # its lines all begin "<iri> "
+        added[subject[1:-1]] = plain[start:end]
+        start = end
+    for entity, described in descriptions(blank).items():
+        added[entity] = sorted([*added.get(entity, ()), *described])
+    return [EntityChange(entity, "create", lines) for entity, lines in sorted(added.items())]
 
 
 def compare_files(old: Path | None, new: Path) -> list[EntityChange]:

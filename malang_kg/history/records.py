@@ -101,13 +101,11 @@ def write_changes(target: Path, previous: Path | None, dataset: Path) -> dict[st
     added = removed = 0
     with closing(sqlite3.connect(target)) as db, db:
         db.execute("CREATE TABLE changes (entity TEXT PRIMARY KEY, kind TEXT, delta BLOB)")
-        for change in changes:
-            counts[change.kind] += 1
-            added, removed = added + len(change.added), removed + len(change.removed)
-            db.execute(
-                "INSERT INTO changes VALUES (?, ?, ?)",
-                (change.entity, change.kind, _pack(change.added, change.removed)),
-            )
+        rows = ((c.entity, c.kind, _pack(c.added, c.removed)) for c in changes)
+        db.executemany("INSERT INTO changes VALUES (?, ?, ?)", rows)
+    for change in changes:
+        counts[change.kind] += 1
+        added, removed = added + len(change.added), removed + len(change.removed)
     return {
         "entities_created": counts["create"],
         "entities_updated": counts["update"],
