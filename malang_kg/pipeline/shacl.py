@@ -157,34 +157,59 @@ class Checker:
         ]
 
     def cardinality(self, prop: PropertyShape, focus: str, values: str) -> list[Result]:
-        """``sh:minCount`` and ``sh:maxCount``."""
-        results: list[Result] = []
-        if prop.min_count:
-            query = (
-                f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {prop.path} ?v }} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {prop.min_count})"
-            )
-            message = f"Less than {prop.min_count} values on {prop.shown_path}"
-            results += self.failing(prop, query, "MinCountConstraintComponent", message)
-        if prop.max_count is not None:
-            query = (
-                f"SELECT ?this WHERE {{ {values} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {prop.max_count})"
-            )
-            message = f"More than {prop.max_count} values on {prop.shown_path}"
-            results += self.failing(prop, query, "MaxCountConstraintComponent", message)
+        """``sh:minCount`` and ``sh:maxCount``, counted in one query when a shape has both."""
+        low, high = prop.min_count, prop.max_count
+        if not low and high is None:
+            return []
+        count = "COUNT(DISTINCT ?v)"
+        if not low:
+            query = f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this HAVING ({count} > {high})"
+            return self.failing(prop, query, "MaxCountConstraintComponent", self._more(prop))
+        failing = f"{count} < {low}" + (f" || {count} > {high}" if high is not None else "")
+        query = (
+            f"SELECT ?this ({count} AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {prop.path} ?v }} }} "
+            f"GROUP BY ?this HAVING ({failing})"
+        )
+        fewer = f"Less than {low} values on {prop.shown_path}"
+        results = []
+        for row in self.select(query):
+            number = row["n"]
+            assert isinstance(number, ox.Literal)
+            if int(number.value) < low:
+                component, message = "MinCountConstraintComponent", fewer
+            else:
+                component, message = "MaxCountConstraintComponent", self._more(prop)
+            results.append(_result(prop, row["this"], component, None, message))
         return results
 
+    @staticmethod
+    def _more(prop: PropertyShape) -> str:
+        return f"More than {prop.max_count} values on {prop.shown_path}"
+
     def value_tests(self, prop: PropertyShape, values: str) -> list[Result]:
-        """The value constraints: one result per focus node and value that fails one."""
+        """The value constraints, all of a property shape in one query (one pass over its values,
+        not one per constraint): one result per focus node, value and constraint it fails."""
+        if not prop.tests:
+            return []
+        binds = " ".join(
+            f"BIND (!COALESCE({test.expression}, false) AS ?bad{i})"
+            if test.may_fail
+            else f"BIND (!({test.expression}) AS ?bad{i})"
+            for i, test in enumerate(prop.tests)
+        )
+        names = [f"?bad{i}" for i in range(len(prop.tests))]
+        query = (
+            f"SELECT DISTINCT ?this ?v {' '.join(names)} WHERE {{ {values} {binds} "
+            f"FILTER ({' || '.join(names)}) }}"  # an unbound (an error) is no failure
+        )
         results: list[Result] = []
-        for test in prop.tests:
-            query = (
-                f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
-                f"FILTER (!COALESCE({test.expression}, false)) }}"
-            )
-            for row in self.select(query):
-                results.append(_result(prop, row["this"], test.component, row["v"], test.message))
+        for row in self.select(query):
+            for i, test in enumerate(prop.tests):
+                bad = row[f"bad{i}"]
+                if isinstance(bad, ox.Literal) and bad.value == "true":
+                    results.append(
+                        _result(prop, row["this"], test.component, row["v"], test.message)
+                    )
         return results
 
     def unique_lang(self, prop: PropertyShape, values: str) -> list[Result]:
