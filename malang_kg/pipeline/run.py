@@ -176,9 +176,10 @@ def _write_files(
     timings: dict[str, float],
     previous: Path | None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
-    """Write the serving store here while a forked child writes the dumps, the label index, the
-    named queries' answers and what changed since ``previous`` (the last recorded build's
-    N-Quads); return the dumps', the dataset file's and the changes' descriptions."""
+    """Write the serving store here while a forked child writes the dumps, the label index and
+    the named queries' answers, and a child of that child what changed since ``previous`` (the
+    last recorded build's N-Quads); return the dumps', the dataset file's and the changes'
+    descriptions."""
     layout = Layout(settings.base_iri)
     queries = load_queries(settings.home, settings.base_iri)
 
@@ -190,11 +191,20 @@ def _write_files(
             layout.prefixes,
             staging / DATASET_FILE,
         )
-        write_labels(sources.store, staging / LABELS_FILE, layout)
-        labels = LabelIndex(staging / LABELS_FILE)
-        write_answers(sources.store, staging / ANSWERS_DIR, queries, settings.base_iri, labels)
-        changes = write_changes(staging / CHANGES_FILE, previous, staging / DATASET_FILE)
-        return written, dataset, changes
+        # The change record needs only the N-Quads just written: a child of its own finds it
+        # while this one writes the labels and the answers, so that once the store and the
+        # validation are done, both cores still have work.
+        recording = Forked(
+            lambda: write_changes(staging / CHANGES_FILE, previous, staging / DATASET_FILE)
+        )
+        try:
+            write_labels(sources.store, staging / LABELS_FILE, layout)
+            labels = LabelIndex(staging / LABELS_FILE)
+            write_answers(sources.store, staging / ANSWERS_DIR, queries, settings.base_iri, labels)
+        except BaseException:
+            recording.cancel()
+            raise
+        return written, dataset, recording.result()
 
     # RocksDB (under the on-disk store) must never run in a forked child of a process that
     # has used it (its threads and locks do not survive a fork; the child can hang).
