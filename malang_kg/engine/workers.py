@@ -41,7 +41,7 @@ client_gone: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.Con
 )
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Ask Linux to SIGKILL this process when its parent exits (and exit if it already has)."""
     # Not on Linux, there is no prctl: the EOF on the pipe still ends the loop.
     with contextlib.suppress(OSError, AttributeError):
@@ -66,7 +66,7 @@ def _serve(
 
     ``prepare`` (opening the store) runs first, outside the memory cap, which only bounds what
     queries add."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if prepare is not None:
@@ -250,7 +250,7 @@ class QueryPool:
         def serve(connection: Connection, parent: int) -> None:
             _serve(connection, answer, prepare, memory_bytes, parent)
 
-        self.zygote = Zygote(serve, on_start=_die_with_parent, forkable=forkable)
+        self.zygote = Zygote(serve, on_start=die_with_parent, forkable=forkable)
         self.processes = [QueryProcess(self.zygote.spawn, memory_mb) for _ in range(size)]
         self._idle: queue.LifoQueue[QueryProcess] = queue.LifoQueue()
         for process in self.processes:

@@ -7,7 +7,8 @@ pickled through a pipe. Where ``os.fork`` does not exist the work simply runs in
 
 A child must not use an on-disk (RocksDB) store: RocksDB's threads and locks do not survive a
 fork, so a child of a process that has used one can hang. The build writes its serving store in
-the parent (``run.py``).
+the parent (``run.py``). A child dies with its parent (``PR_SET_PDEATHSIG``), so cancelling one
+stops the children it forked in turn; so the thread that forks a child must outlive it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pickle
 import signal
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from malang_kg.engine.workers import die_with_parent
 
 T = TypeVar("T")
 
@@ -31,9 +34,11 @@ class Forked(Generic[T]):
             self._pid = 0
             return
         read, write = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: run, send the outcome, leave without any cleanup of the parent's
             os.close(read)
+            die_with_parent(parent)  # a cancelled child's own children stop with it
             try:
                 data = pickle.dumps(_call(function))
             except Exception as error:  # the outcome does not pickle
