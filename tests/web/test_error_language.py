@@ -77,3 +77,16 @@ def test_a_message_fills_in_values_only(app: Flask) -> None:
         assert say("graph_empty", name="{0.__class__}") == (
             "{0.__class__} is empty; give the IRI of a graph."
         )
+
+
+@pytest.mark.parametrize(("lang", "words"), [("id", "Untuk pembaca"), ("en", "For readers")])
+def test_a_browser_asking_the_dataset_description_for_html_is_told_in_its_language(
+    client: FlaskClient, lang: str, words: str
+) -> None:
+    page = client.get("/void", headers={"Accept": "text/html", "Accept-Language": lang})
+    assert page.status_code == 406
+    text = page.get_data(as_text=True)
+    assert words in text and "/downloads/" in text
+    program = client.get("/void", headers={"Accept": "image/png", "Accept-Language": lang})
+    assert program.status_code == 406
+    assert "The dataset description is available as" in program.get_data(as_text=True)

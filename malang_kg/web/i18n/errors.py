@@ -75,6 +75,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Server mengalami galat yang tidak terduga; galat ini sudah dicatat.",
         "en": "The server met an unexpected error; it has been logged.",
     },
+    "void_formats": {
+        "id": "Deskripsi dataset (VoID) adalah data untuk program, tersedia sebagai {formats}. "
+        "Untuk pembaca, unduhan dan isinya ada di halaman {page}",
+        "en": "The dataset description (VoID) is data for programs, available as {formats}. "
+        "For readers, the downloads and what they hold are on the page {page}",
+    },
     "ontology_formats": {
         "id": "Ontologi tersedia sebagai /ontology, .html, .ttl, .jsonld, .nt, atau .rdf.",
         "en": "The ontology is served as /ontology, .html, .ttl, .jsonld, .nt or .rdf.",

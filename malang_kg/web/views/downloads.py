@@ -28,6 +28,7 @@ from malang_kg.web.context import engine, layout, served_build, settings
 from malang_kg.web.http.errors import not_acceptable
 from malang_kg.web.i18n import choose_language, html_page, translator
 from malang_kg.web.i18n.api import TEXTS
+from malang_kg.web.i18n.errors import say
 
 bp = Blueprint("dataset", __name__)
 
@@ -140,7 +141,11 @@ def _choose_rdf() -> fmt.MediaType:
 
 
 def _supported() -> str:
+    """Why the 406: to a reader (a browser, which gets the error as a page) in the interface
+    language, pointing to the downloads page; to a program in English."""
     mimes = ", ".join(media.mime for media in RDF_TYPES)
+    if negotiate([fmt.HTML], request.headers.get("Accept")) is not None:
+        return say("void_formats", formats=mimes, page=url_for("dataset.listing"))
     return f"The dataset description is available as {mimes}."
 
 
