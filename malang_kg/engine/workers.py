@@ -169,10 +169,6 @@ class QueryProcess:
         self._pid, self._connection = -1, None
         self.restarts += 1
 
-    def run(self, job: Any, timeout: float) -> Any:
-        self.send(job)
-        return self.receive(timeout)
-
     def send(self, job: Any) -> None:
         """Give the child ``job`` (forking it first if need be); ``receive`` gives the answer."""
         with self._lock:
