@@ -162,9 +162,10 @@ class Checker:
         if not low and high is None:
             return []
         count = "COUNT(DISTINCT ?v)"
+        more = f"More than {high} values on {prop.shown_path}"
         if not low:
             query = f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this HAVING ({count} > {high})"
-            return self.failing(prop, query, "MaxCountConstraintComponent", self._more(prop))
+            return self.failing(prop, query, "MaxCountConstraintComponent", more)
         failing = f"{count} < {low}" + (f" || {count} > {high}" if high is not None else "")
         query = (
             f"SELECT ?this ({count} AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {prop.path} ?v }} }} "
@@ -178,13 +179,9 @@ class Checker:
             if int(number.value) < low:
                 component, message = "MinCountConstraintComponent", fewer
             else:
-                component, message = "MaxCountConstraintComponent", self._more(prop)
+                component, message = "MaxCountConstraintComponent", more
             results.append(_result(prop, row["this"], component, None, message))
         return results
-
-    @staticmethod
-    def _more(prop: PropertyShape) -> str:
-        return f"More than {prop.max_count} values on {prop.shown_path}"
 
     def value_tests(self, prop: PropertyShape, values: str) -> list[Result]:
         """The value constraints, all of a property shape in one query (one pass over its values,
