@@ -9,6 +9,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 
 from malang_kg.web.http.errors import bad_request, drain_body
 
@@ -20,6 +21,18 @@ def parse_whole(text: str, low: int, high: int | None = None) -> int | None:
         return None
     number = int(text)
     return number if low <= number and (high is None or number <= high) else None
+
+
+MAX_PAGE = 100_000  # the highest ``?page=`` a paged list of a page or a feed accepts
+
+
+def page_param(bad_page: str) -> int:
+    """``?page=``: a whole number from 1 to ``MAX_PAGE`` (1 when absent); else a 400 that says
+    ``bad_page``."""
+    number = parse_whole(request.args.get("page", "1"), 1, MAX_PAGE)
+    if number is None:
+        raise BadRequest(bad_page)
+    return number
 
 
 def unquote(raw: bytes) -> str:

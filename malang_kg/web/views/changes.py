@@ -39,7 +39,7 @@ from malang_kg.history.mementos import (
 )
 from malang_kg.history.records import Build, Change
 from malang_kg.web.context import history, label_index, layout, links
-from malang_kg.web.http.params import parse_whole
+from malang_kg.web.http.params import page_param
 from malang_kg.web.i18n import (
     choose_language,
     fill,
@@ -51,7 +51,6 @@ from malang_kg.web.i18n.changes import TEXTS
 
 bp = Blueprint("changes", __name__)
 
-MAX_PAGE = 100_000
 FEED_OFFERS: tuple[Offer, ...] = (
     fmt.HTML,
     fmt.ACTIVITY_JSON,
@@ -66,17 +65,10 @@ def _site() -> str:
     return request.url_root.rstrip("/")
 
 
-def _page_number() -> int:
-    number = parse_whole(request.args.get("page", "1"), 1, MAX_PAGE)
-    if number is None:
-        raise BadRequest(translator(TEXTS, choose_language())("bad_page"))
-    return number
-
-
 def _feed() -> FeedPage:
     """The page of changes the request asks for (``?page=``, ``?build=``)."""
     records = history()
-    number = _page_number()
+    number = page_param(translator(TEXTS, choose_language())("bad_page"))
     chosen = request.args.get("build")
     build: Build | None = None
     if chosen is not None:

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
-from werkzeug.exceptions import BadRequest, Gone, NotAcceptable, NotFound
+from werkzeug.exceptions import Gone, NotAcceptable, NotFound
 
 from malang_kg.dataset.lookups import (
     CODE_SCHEMES,
@@ -33,7 +33,7 @@ from malang_kg.formats.results import SerializationError, serialize_graph
 from malang_kg.iris import DCTERMS, MAX_PATH, local_path, valid_path
 from malang_kg.web.context import engine, label_index, layout, links
 from malang_kg.web.http import caching as ld
-from malang_kg.web.http.params import parse_whole
+from malang_kg.web.http.params import page_param
 from malang_kg.web.i18n import (
     choose_language,
     explicit_language,
@@ -50,7 +50,6 @@ from malang_kg.web.views import changes
 
 bp = Blueprint("pages", __name__)
 
-MAX_PAGE = 100_000
 # The RDF an entity or the ontology is served as, by Accept or by file suffix (``/data/x.ttl``).
 DATA_FORMATS = (fmt.TURTLE, fmt.JSON_LD, fmt.N_TRIPLES, fmt.RDF_XML)
 BY_SUFFIX = {media.extension: media for media in DATA_FORMATS}
@@ -134,7 +133,7 @@ def page(path: str) -> Response:
     lang = choose_language()
     if valid and "version" in request.args:
         return changes.memento_page(path, lang)
-    number = _page_number(lang)
+    number = page_param(translator(TEXTS, lang)("bad_page"))
     expand = request.args.get("all", "")[:MAX_PATH]  # the list shown whole (``_all_href``)
     tag = ld.etag("page", engine().build_id, path, lang, str(number), expand)
     vary = vary_language()
@@ -172,14 +171,6 @@ def page(path: str) -> Response:
         f'<{href}>; rel="alternate"; type="{m.mime}"' for m, href in formats
     )
     return ld.cached(response, tag, vary)
-
-
-def _page_number(lang: str) -> int:
-    """``?page=``: a whole number from 1 (``2``, not ``٢`` or ``0``), else 400."""
-    number = parse_whole(request.args.get("page", "1"), 1, MAX_PAGE)
-    if number is None:
-        raise BadRequest(translator(TEXTS, lang)("bad_page"))
-    return number
 
 
 def _here(changes: dict[str, str | None], target: str) -> str:
