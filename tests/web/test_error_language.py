@@ -87,6 +87,7 @@ def test_a_browser_asking_the_dataset_description_for_html_is_told_in_its_langua
     assert page.status_code == 406
     text = page.get_data(as_text=True)
     assert words in text and "/downloads/" in text
-    program = client.get("/void", headers={"Accept": "image/png", "Accept-Language": lang})
-    assert program.status_code == 406
-    assert "The dataset description is available as" in program.get_data(as_text=True)
+    for accept in ("image/png", "application/json, text/html;q=0.5"):  # answered as data
+        program = client.get("/void", headers={"Accept": accept, "Accept-Language": lang})
+        assert program.status_code == 406
+        assert "The dataset description is available as" in program.get_data(as_text=True)

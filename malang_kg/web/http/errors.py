@@ -26,20 +26,30 @@ _REASON_OF_STATUS: dict[int, Reason] = {
 
 
 class ProtocolError(QueryError):
-    """A request that breaks the protocol, with its own status (400, 406, 413, 415)."""
+    """A request that breaks the protocol, with its own status (400, 406, 413, 415). Its message
+    is for programs (English); ``page_message``, if given, is what a reader is told instead when
+    the error is shown as a page (in the interface language)."""
 
-    def __init__(self, status: int, title: str, message: str, reason: Reason | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        message: str,
+        reason: Reason | None = None,
+        page_message: str | None = None,
+    ) -> None:
         super().__init__(message, reason or _REASON_OF_STATUS.get(status, "invalid"))
         self.status = status
         self.title = title
+        self.page_message = page_message
 
 
 def bad_request(message: str, reason: Reason = "invalid") -> ProtocolError:
     return ProtocolError(400, "Bad Request", message, reason)
 
 
-def not_acceptable(message: str) -> ProtocolError:
-    return ProtocolError(406, "Not Acceptable", message)
+def not_acceptable(message: str, page_message: str | None = None) -> ProtocolError:
+    return ProtocolError(406, "Not Acceptable", message, page_message=page_message)
 
 
 def _error_format(plain_text: bool) -> MediaType:
@@ -60,14 +70,16 @@ def message_response(
     message: str,
     plain_text: bool = False,
     fields: Mapping[str, str | int] | None = None,
+    page_message: str | None = None,
 ) -> Response:
-    """``message`` in the client's format; ``fields`` are added to a JSON body (where a syntax
-    error is, the line that fixes it)."""
+    """``message`` in the client's format (``page_message`` instead, if given, on a page);
+    ``fields`` are added to a JSON body (where a syntax error is, the line that fixes it)."""
     media = _error_format(plain_text)
     if media is fmt.HTML:
         lang = choose_language()
         title = status_title(status, lang, title)
-        html = render_template("site/error.html", status=status, title=title, message=message)
+        shown = page_message or message
+        html = render_template("site/error.html", status=status, title=title, message=shown)
         return html_page(html, lang, status, vary=("Accept",))
     if media is fmt.PLAIN:
         return Response(f"{status} {title}\n\n{message}\n", status=status, mimetype="text/plain")
@@ -101,7 +113,13 @@ def _query_error(error: QueryError) -> Response:
     observe.refused(error)  # counted, unless the query service counted it already
     if isinstance(error, ProtocolError):
         return current_app.make_response(
-            message_response(error.status, error.title, error.message, plain_text=True)
+            message_response(
+                error.status,
+                error.title,
+                error.message,
+                plain_text=True,
+                page_message=error.page_message,
+            )
         )
     explanation = explain(error, choose_language(), _prefixes())
     response = current_app.make_response(

@@ -25,7 +25,7 @@ from malang_kg.formats.rdf import serialize_rdflib
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR
 from malang_kg.store.builds import Manifest
 from malang_kg.web.context import engine, layout, served_build, settings
-from malang_kg.web.http.errors import not_acceptable
+from malang_kg.web.http.errors import ProtocolError, not_acceptable
 from malang_kg.web.i18n import choose_language, html_page, translator
 from malang_kg.web.i18n.api import TEXTS
 from malang_kg.web.i18n.errors import say
@@ -132,21 +132,20 @@ def _choose_rdf() -> fmt.MediaType:
     if asked:
         media = fmt.by_format("graph", asked)
         if media is None or media.is_html:
-            raise not_acceptable(_supported())
+            raise _unsupported()
         return media
     chosen = negotiate(RDF_TYPES, request.headers.get("Accept"))
     if chosen is None:
-        raise not_acceptable(_supported())
+        raise _unsupported()
     return chosen
 
 
-def _supported() -> str:
-    """Why the 406: to a reader (a browser, which gets the error as a page) in the interface
-    language, pointing to the downloads page; to a program in English."""
+def _unsupported() -> ProtocolError:
+    """The 406: for a program in English, for a reader shown a page in the interface language,
+    pointing to the downloads page."""
     mimes = ", ".join(media.mime for media in RDF_TYPES)
-    if negotiate([fmt.HTML], request.headers.get("Accept")) is not None:
-        return say("void_formats", formats=mimes, page=url_for("dataset.listing"))
-    return f"The dataset description is available as {mimes}."
+    page = say("void_formats", formats=mimes, page=url_for("dataset.listing"))
+    return not_acceptable(f"The dataset description is available as {mimes}.", page)
 
 
 def _void_bytes(media: fmt.MediaType) -> bytes:
