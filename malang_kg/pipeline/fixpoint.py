@@ -178,8 +178,10 @@ def prune_store(store: ox.Store, inferred: str) -> Counter[str]:
     return dropped
 
 
-def _drop_asserted(store: ox.Store, inferred: str) -> None:
-    """Remove from the inferred graph what another graph asserts."""
+def drop_asserted(store: ox.Store, inferred: str) -> None:
+    """Remove from the inferred graph what another graph asserts: the last step of both
+    reasoners, so a build's inferred graph shares no triple with the others (the dumps rely on
+    it)."""
     store.update(
         f"DELETE {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{inferred}> "
         f"{{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{inferred}>) }}"
@@ -212,7 +214,7 @@ def materialise_store(
     if literals is None:
         literals = typed_literals(store, elsewhere)
     _add(store, (closed - tbox) + _literal_errors(literals, known), inferred)
-    _drop_asserted(store, inferred)
+    drop_asserted(store, inferred)
     while True:
         run_rules(store, tables_from(closed), inferred, log)
         new_schema = schema_triples(store, f"?g = <{inferred}>") - closed
@@ -222,7 +224,7 @@ def materialise_store(
         tbox += new_schema
         closed = close_ontology(tbox)
         _add(store, closed - tbox, inferred)
-        _drop_asserted(store, inferred)
+        drop_asserted(store, inferred)
     dropped = prune_store(store, inferred)
     dropped["literal subject"] = sum(1 for t in closed - tbox if isinstance(t[0], Literal))
     return dropped

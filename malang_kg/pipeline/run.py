@@ -37,7 +37,7 @@ from malang_kg.history.records import (
 from malang_kg.iris import Layout
 from malang_kg.pipeline.dataset import graph_counts, load_graphs, write_store
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR, write_dumps
-from malang_kg.pipeline.fixpoint import materialise_store
+from malang_kg.pipeline.fixpoint import drop_asserted, materialise_store
 from malang_kg.pipeline.forking import Forked
 from malang_kg.pipeline.reason import materialise
 from malang_kg.pipeline.rules import UnsupportedOntology
@@ -97,6 +97,7 @@ def reason(sources: Sources, settings: Settings, inferred_iri: str, log: Log) ->
     if _engine(settings) == "reference":
         inferred, dropped = materialise(sources.rdflib_graph(sources.all()))
         load_graphs([(inferred_iri, inferred)], sources.store)
+        drop_asserted(sources.store, inferred_iri)  # as the rules engine does
         return dropped
     ontology = [source.graph_iri for source in sources.ontology]
     try:
