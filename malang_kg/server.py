@@ -31,6 +31,7 @@ from malang_kg.config import Settings
 from malang_kg.engine.embedded import EmbeddedBackend
 from malang_kg.front import Front, FrontConfig, free_port
 from malang_kg.pipeline.run import run_build
+from malang_kg.rebalance import close_when_due
 from malang_kg.store.builds import NoBuildError, current_build_dir, prune_old_builds
 from malang_kg.store.servers import (
     ServerRecord,
@@ -53,11 +54,6 @@ LOOPBACK = "127.0.0.1/32"  # where the nginx front connects from
 # request's first bytes before parking the connection in the poller. gunicorn hard-codes 5 s, so
 # idle connections held every thread; half a second keeps threads for clients that talk.
 IDLE_CONNECTION_WAIT = 0.5
-# A kept-alive connection stays with the worker that accepted it: when one worker accepted most
-# of the clients' connections, one core served them while the other idled (docs/performance.md).
-# Closing a connection after this many requests lets its client reconnect to whichever worker
-# accepts first, the freer one (nginx's ``keepalive_requests`` does the same).
-REQUESTS_PER_CONNECTION = 100
 BUILD_ATTRIBUTE = "malang_kg_build"  # set on each gunicorn worker: the build it was forked with
 METRICS_DIR_PREFIX = "malang-kg-metrics-"  # + the master's pid: the workers' metric files
 # A page makes tens of thousands of short-lived objects: collecting the youngest generation every
@@ -67,13 +63,6 @@ YOUNG_OBJECTS = 7_000
 
 def _say(message: str) -> None:
     print(f"malang-kg serve [{os.getpid()}]: {message}", file=sys.stderr, flush=True)
-
-
-def close_after_last_request(worker: object, request: Any) -> None:
-    """gunicorn's ``pre_request`` hook: the connection's ``REQUESTS_PER_CONNECTION``-th request
-    is its last (its answer says ``Connection: close``)."""
-    if request.req_number >= REQUESTS_PER_CONNECTION:
-        request.must_close = True
 
 
 def load_app(settings: Settings, build_dir: Path) -> Flask:
@@ -271,7 +260,7 @@ def serve_forever(settings: Settings) -> int:
             # answers 413 past MAX_QUERY_BYTES itself, so the line limit is lifted to 1 MiB.
             "limit_request_line": 0,
             "accesslog": None,  # the app logs each request as a JSON line (web/observe/access.py)
-            "pre_request": close_after_last_request,
+            "pre_request": close_when_due,
         }
         _say(f"serving build {serving.build_id} on http://{settings.host}:{settings.port}/")
         Server(serving, options).run()
