@@ -13,9 +13,13 @@ class Clock:
         return self.now
 
 
-def test_a_young_connection_stays_open_and_an_old_one_closes() -> None:
+def _ages(seconds: float = 1.0) -> tuple[ConnectionAges, Clock]:
     clock = Clock()
-    ages = ConnectionAges(seconds=1.0, clock=clock)
+    return ConnectionAges(seconds=seconds, clock=clock), clock
+
+
+def test_a_young_connection_stays_open_and_an_old_one_closes() -> None:
+    ages, clock = _ages()
     peer = ("127.0.0.1", 50000)
     assert not ages.is_last(peer, 1)
     clock.now += 0.5
@@ -25,7 +29,7 @@ def test_a_young_connection_stays_open_and_an_old_one_closes() -> None:
 
 
 def test_the_count_closes_a_connection_whatever_its_age() -> None:
-    ages = ConnectionAges(seconds=60.0, clock=Clock())
+    ages, _ = _ages(seconds=60.0)
     peer = ("127.0.0.1", 50001)
     assert not ages.is_last(peer, 1)
     assert not ages.is_last(peer, REQUESTS_PER_CONNECTION - 1)
@@ -33,8 +37,7 @@ def test_the_count_closes_a_connection_whatever_its_age() -> None:
 
 
 def test_a_new_connection_from_a_reused_address_starts_young() -> None:
-    clock = Clock()
-    ages = ConnectionAges(seconds=1.0, clock=clock)
+    ages, clock = _ages()
     peer = ("127.0.0.1", 50002)
     assert not ages.is_last(peer, 1)
     clock.now += 5
@@ -43,8 +46,7 @@ def test_a_new_connection_from_a_reused_address_starts_young() -> None:
 
 
 def test_only_recent_connections_are_remembered() -> None:
-    clock = Clock()
-    ages = ConnectionAges(seconds=1.0, clock=clock)
+    ages, clock = _ages()
     for port in range(1000):
         ages.is_last(("127.0.0.1", port), 1)
     clock.now += 2
@@ -54,8 +56,7 @@ def test_only_recent_connections_are_remembered() -> None:
 
 
 def test_a_unix_socket_peer_is_judged_by_count_only() -> None:
-    clock = Clock()
-    ages = ConnectionAges(seconds=1.0, clock=clock)
+    ages, clock = _ages()
     assert not ages.is_last("", 1)
     clock.now += 10
     assert not ages.is_last("", 2)
