@@ -65,6 +65,7 @@ def rebuild(size_dir: Path, store: Path) -> dict[str, Any]:
         "labels_revised": revised,
         "build_s": round(seconds, 2),
         "record_s": second["timings"]["changes"],
+        "record_cpu_s": changes.get("cpu_seconds"),
         "share_of_build": round(second["timings"]["changes"] / seconds, 3),
         "entities_updated": changes["entities_updated"],
         "quads_changed": changed_quads,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.scenarios import SERVERS, scenarios
-from bench.targets import answered, run_of, targets
+from bench.targets import answered, record_cpu, run_of, targets
 
 BLOCK_START = "<!-- bench:start -->"
 BLOCK_END = "<!-- bench:end -->"
@@ -117,7 +117,8 @@ def _rebuild_sentence(size: Results) -> str:
     return (
         f" Rebuilt with {rebuilt['labels_revised']:,} English labels revised: "
         f"{rebuilt['build_s']:g} s, of which the change record took {rebuilt['record_s']:g} s "
-        f"({rebuilt['share_of_build'] * 100:.1f}%) for {rebuilt['entities_updated']:,} entities "
+        f"({rebuilt['share_of_build'] * 100:.1f}%{record_cpu(rebuilt, '; ')}) for "
+        f"{rebuilt['entities_updated']:,} entities "
         f"and {rebuilt['quads_changed']:,} quads changed; the record is "
         f"{rebuilt['record_bytes']:,} bytes, the first build's (the whole graph) "
         f"{rebuilt['first_record_bytes']:,}."

@@ -9,8 +9,12 @@ unchanged description reads the same in two builds, and a past one reads as vali
 The files are read as text, not parsed into RDF terms: an N-Quads line is subject, predicate,
 object and graph, and only the object (a literal) may contain spaces. Oxigraph writes a term the
 same way in every build, so a line without blank nodes is compared as it is, by its hash; only
-the few lines with blank nodes are made canonical. What is held is the lines' hashes, the
-subjects and the lines that differ, not the builds.
+the few lines with blank nodes are made canonical.
+
+Two ways to compare: ``compare_digests`` reads only the new build's N-Quads and compares each
+description's digest with the one the previous build kept (the previous descriptions of what
+differs come from the change records); ``compare_files`` reads both builds' N-Quads, for a
+previous build that kept no digests.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ANNOTATED_SOURCE = "<http://www.w3.org/2002/07/owl#annotatedSource>"
 DEPTH = 4  # blank nodes inside blank nodes, followed this deep for their labels
+DIGEST_SIZE = 16  # bytes of a description's digest (SHA-256, which CPUs speed up, cut short)
 
 
 @dataclass
@@ -136,27 +141,84 @@ def _subjects(lines: set[str]) -> tuple[set[str], list[str]]:
     return subjects, blank
 
 
-def _first(new: Path) -> list[EntityChange]:
-    """Every entity of a first build, created with all its lines (what ``compare_files`` finds
-    against an empty build). The lines without blank nodes are sorted once, in C: then each
-    entity's lines are one run, which ``bisect`` finds, so Python steps through the entities,
-    not through a million lines."""
-    with new.open(encoding="utf-8") as handle:
-        lines = handle.read().split("\n")
-    plain = [line for line in lines if line and "_:" not in line]
-    blank = [line for line in lines if "_:" in line]
-    del lines
-    plain.sort()
-    added: dict[str, list[str]] = {}
-    start = 0
-    while start < len(plain):
-        subject = plain[start][: plain[start].index(">") + 1]
-        end = bisect_left(plain, subject + "!", start)  # its lines all begin "<iri> "
-        added[subject[1:-1]] = plain[start:end]
+@dataclass
+class Described:
+    """One build's descriptions: each entity's canonical lines (UTF-8, sorted) and their digest,
+    by IRI."""
+
+    lines: dict[str, list[bytes]]
+    digests: dict[str, bytes]
+
+
+def read_build(path: Path) -> Described:
+    """Each entity's description in one build's N-Quads, and its digest. The lines stay bytes
+    and are sorted once, in C: then each entity's lines are one run, which ``bisect`` finds, and
+    the lines with blank nodes (those of blank subjects sort last) are the few to decode and make
+    canonical; so Python steps through the entities, not through a million lines."""
+    lines = path.read_bytes().split(b"\n")
+    lines.sort()
+    start, tail = bisect_left(lines, b"<"), bisect_left(lines, b"_:")
+    blank = [line.decode("utf-8") for line in lines[tail:]]
+    found: dict[str, list[bytes]] = {}
+    digests: dict[str, bytes] = {}
+    while start < tail:
+        line = lines[start]
+        subject = line[: line.index(b">") + 1]
+        end = bisect_left(lines, subject + b"!", start, tail)  # its lines all begin b"<iri> "
+        run, entity = lines[start:end], subject[1:-1].decode("utf-8")
+        joined = b"\n".join(run)
+        if b"_:" in joined:  # made canonical below, with the blank subjects' lines
+            found[entity] = [line for line in run if b"_:" not in line]
+            blank.extend(line.decode("utf-8") for line in run if b"_:" in line)
+        else:
+            found[entity] = run
+            digests[entity] = hashlib.sha256(joined).digest()[:DIGEST_SIZE]
         start = end
     for entity, described in descriptions(blank).items():
-        added[entity] = sorted([*added.get(entity, ()), *described])
-    return [EntityChange(entity, "create", lines) for entity, lines in sorted(added.items())]
+        encoded = (line.encode("utf-8") for line in described)
+        found[entity] = sorted([*found.get(entity, ()), *encoded])
+        digests[entity] = digest(found[entity])
+    return Described(found, digests)
+
+
+def digest(lines: list[bytes]) -> bytes:
+    """A description's fingerprint (of its sorted canonical lines), kept with each build so that
+    the next one finds what changed without reading this build's N-Quads again."""
+    return hashlib.sha256(b"\n".join(lines)).digest()[:DIGEST_SIZE]
+
+
+def decoded(lines: Iterable[bytes]) -> list[str]:
+    return [line.decode("utf-8") for line in lines]
+
+
+def compare_digests(
+    old: Mapping[str, bytes],
+    new: Described,
+    was: Callable[[list[str]], Mapping[str, set[str]]],
+) -> list[EntityChange]:
+    """Each entity whose description differs from the previous build's, by IRI: ``old`` holds
+    that build's digests, ``new`` this build's descriptions, and ``was`` gives the previous
+    descriptions of the entities whose digests differ."""
+    now, digests = new.lines, new.digests
+    differ = sorted(e for e in old.keys() | now.keys() if old.get(e) != digests.get(e))
+    before = was([e for e in differ if e in old])
+    changes = []
+    for entity in differ:
+        current, past = set(decoded(now.get(entity, ()))), before.get(entity, set())
+        plus, minus = sorted(current - past), sorted(past - current)
+        if not plus and not minus:
+            continue
+        existed, exists = entity in old, entity in now
+        kind = "update" if existed and exists else "create" if exists else "delete"
+        changes.append(EntityChange(entity, kind, plus, minus))
+    return changes
+
+
+def _first(new: Path) -> list[EntityChange]:
+    """Every entity of a first build, created with all its lines (what ``compare_files`` finds
+    against an empty build)."""
+    described = sorted(read_build(new).lines.items())
+    return [EntityChange(entity, "create", decoded(lines)) for entity, lines in described]
 
 
 def compare_files(old: Path | None, new: Path) -> list[EntityChange]:

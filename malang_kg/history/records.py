@@ -5,7 +5,9 @@ never records), so any past description can be rebuilt by replaying an entity's 
 
 The build writes a build's changes into the build's own ``changes.sqlite`` (``write_changes``,
 in a child process, beside the store) and copies them into the history when it publishes the
-build (``record``). Serving processes read the history read-only (``History``).
+build (``record``). Beside them it keeps each description's digest (``digests.sqlite``), so the
+next build reads only its own N-Quads: what differs from the digests it replays from the
+history. Serving processes read the history read-only (``History``).
 """
 
 from __future__ import annotations
@@ -19,12 +21,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from malang_kg.history.diff import compare_files
+from malang_kg.history.diff import (
+    Described,
+    EntityChange,
+    compare_digests,
+    compare_files,
+    decoded,
+    read_build,
+)
 from malang_kg.store.builds import DATASET_FILE, builds_dir
 
 HISTORY_FILE = "history.sqlite"
 CHANGES_FILE = "changes.sqlite"  # in a build's directory: what that build changed
+DIGESTS_FILE = "digests.sqlite"  # in a build's directory: its descriptions' digests
+DIGESTS = "digests"  # the table in it
 KINDS = ("create", "update", "delete")
+CHUNK = 500  # entities per query when replaying descriptions (SQLite allows 32,766 parameters)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS builds (
@@ -82,27 +94,35 @@ def _unpack(delta: bytes) -> Iterator[tuple[str, str]]:
 # --- writing (the build) ------------------------------------------------------------------------
 
 
-def previous_dataset(store: Path) -> tuple[str | None, Path | None]:
-    """The last build the history records and its N-Quads, if it is still on disk (else the next
-    build is recorded as a new start: everything in it created)."""
+def previous_build(store: Path) -> str | None:
+    """The last build the history records, if its digests or its N-Quads are still on disk (else
+    the next build is recorded as a new start: everything in it created)."""
     last = History(store).last()
     if last is None:
-        return None, None
-    path = builds_dir(store) / last.build_id / DATASET_FILE
-    return (last.build_id, path) if path.is_file() else (None, None)
+        return None
+    kept = builds_dir(store) / last.build_id
+    found = (kept / DIGESTS_FILE).is_file() or (kept / DATASET_FILE).is_file()
+    return last.build_id if found else None
 
 
-def write_changes(target: Path, previous: Path | None, dataset: Path) -> dict[str, Any]:
-    """Compare the build's N-Quads with the previous build's; write each entity's change to
-    ``target``; return the counts (and the seconds it took) for the manifest."""
-    started = time.perf_counter()
-    changes = compare_files(previous, dataset)
-    counts = {kind: 0 for kind in KINDS}
-    added = removed = 0
+def write_changes(
+    target: Path, dataset: Path, store: Path, previous: str | None, digests: Path
+) -> dict[str, Any]:
+    """Compare the build's N-Quads (``dataset``) with the ``previous`` build in ``store``; write
+    each entity's change to ``target`` and each description's digest to ``digests``; return
+    the counts, and the seconds it took (its process's CPU time too), for the manifest."""
+    started, cpu = time.perf_counter(), time.process_time()
+    new = read_build(dataset)
+    changes = _compare(store, previous, dataset, new)
     with closing(sqlite3.connect(target)) as db, db:
         db.execute("CREATE TABLE changes (entity TEXT PRIMARY KEY, kind TEXT, delta BLOB)")
         rows = ((c.entity, c.kind, _pack(c.added, c.removed)) for c in changes)
         db.executemany("INSERT INTO changes VALUES (?, ?, ?)", rows)
+    with closing(sqlite3.connect(digests)) as db, db:
+        db.execute(f"CREATE TABLE {DIGESTS} (entity TEXT PRIMARY KEY, digest BLOB) WITHOUT ROWID")
+        db.executemany(f"INSERT INTO {DIGESTS} VALUES (?, ?)", sorted(new.digests.items()))
+    counts = {kind: 0 for kind in KINDS}
+    added = removed = 0
     for change in changes:
         counts[change.kind] += 1
         added, removed = added + len(change.added), removed + len(change.removed)
@@ -113,8 +133,32 @@ def write_changes(target: Path, previous: Path | None, dataset: Path) -> dict[st
         "quads_added": added,
         "quads_removed": removed,
         "seconds": round(time.perf_counter() - started, 3),
+        "cpu_seconds": round(time.process_time() - cpu, 3),
         "bytes": target.stat().st_size,
     }
+
+
+def _compare(
+    store: Path,
+    previous: str | None,
+    dataset: Path,
+    new: Described,
+) -> list[EntityChange]:
+    if previous is None:
+        return [EntityChange(e, "create", decoded(lines)) for e, lines in sorted(new.lines.items())]
+    directory = builds_dir(store) / previous
+    old = _kept_digests(directory / DIGESTS_FILE)
+    if old is None:  # a build made before builds kept digests: read its N-Quads
+        return compare_files(directory / DATASET_FILE, dataset)
+    history = History(store)
+    return compare_digests(old, new, lambda e: history.descriptions(e, previous))
+
+
+def _kept_digests(path: Path) -> dict[str, bytes] | None:
+    if not path.is_file():
+        return None
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        return dict(db.execute(f"SELECT entity, digest FROM {DIGESTS}"))
 
 
 def record(
@@ -256,19 +300,34 @@ class History:
 
     def description(self, entity: str, build_id: str) -> list[str]:
         """The entity's description as of the build ``build_id`` (canonical N-Quads lines)."""
+        return sorted(self.descriptions([entity], build_id).get(entity, ()))
+
+    def descriptions(self, entities: list[str], build_id: str) -> dict[str, set[str]]:
+        """The entities' descriptions as of the build ``build_id``, replayed from the last new
+        start (a build recorded with no previous one: everything in it created) up to it."""
+        found: dict[str, set[str]] = {}
         with self._db() as db:
             if db is None:
-                return []
-            rows = db.execute(
-                "SELECT c.delta FROM changes c JOIN builds b ON b.seq = c.seq WHERE c.entity = ?"
-                " AND b.seq <= (SELECT seq FROM builds WHERE build_id = ?) ORDER BY c.seq",
-                (entity, build_id),
-            ).fetchall()
-        lines: set[str] = set()
-        for (delta,) in rows:
-            for sign, line in _unpack(delta):
-                if sign == "+":
-                    lines.add(line)
-                else:
-                    lines.discard(line)
-        return sorted(lines)
+                return found
+            row = db.execute(
+                "SELECT (SELECT MAX(seq) FROM builds WHERE previous IS NULL AND seq <= b.seq),"
+                " b.seq FROM builds b WHERE b.build_id = ?",
+                (build_id,),
+            ).fetchone()
+            if row is None:
+                return found
+            for start in range(0, len(entities), CHUNK):
+                chunk = entities[start : start + CHUNK]
+                rows = db.execute(
+                    "SELECT entity, delta FROM changes WHERE seq BETWEEN ? AND ?"
+                    f" AND entity IN ({', '.join('?' * len(chunk))}) ORDER BY entity, seq",
+                    (row[0] or 0, row[1], *chunk),
+                )
+                for entity, delta in rows:
+                    lines = found.setdefault(entity, set())
+                    for sign, line in _unpack(delta):
+                        if sign == "+":
+                            lines.add(line)
+                        else:
+                            lines.discard(line)
+        return {entity: lines for entity, lines in found.items() if lines}

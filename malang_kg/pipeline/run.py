@@ -29,8 +29,9 @@ from malang_kg.dataset.labels import LABELS_FILE, LabelIndex, write_labels
 from malang_kg.dataset.named_queries import load_queries
 from malang_kg.history.records import (
     CHANGES_FILE,
+    DIGESTS_FILE,
     forget,
-    previous_dataset,
+    previous_build,
     record,
     write_changes,
 )
@@ -175,11 +176,11 @@ def _write_files(
     staging: Path,
     inferred_iri: str,
     timings: dict[str, float],
-    previous: Path | None,
+    previous: str | None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     """Write the serving store here while a forked child writes the dumps, the label index and
     the named queries' answers, and a child of that child what changed since ``previous`` (the
-    last recorded build's N-Quads); return the dumps', the dataset file's and the changes'
+    last recorded build); return the dumps', the dataset file's and the changes'
     descriptions."""
     layout = Layout(settings.base_iri)
     queries = load_queries(settings.home, settings.base_iri)
@@ -196,7 +197,13 @@ def _write_files(
         # while this one writes the labels and the answers, so that once the store and the
         # validation are done, both cores still have work.
         recording = Forked(
-            lambda: write_changes(staging / CHANGES_FILE, previous, staging / DATASET_FILE)
+            lambda: write_changes(
+                staging / CHANGES_FILE,
+                staging / DATASET_FILE,
+                settings.store,
+                previous,
+                staging / DIGESTS_FILE,
+            )
         )
         try:
             write_labels(sources.store, staging / LABELS_FILE, layout)
@@ -250,9 +257,9 @@ def _write_build(
     try:
         mark = time.perf_counter()
         graphs = _manifest_graphs(sources, settings, inferred_iri)
-        previous, previous_file = previous_dataset(store)
+        previous = previous_build(store)
         dumps, dataset, changes = _write_files(
-            sources, settings, staging, inferred_iri, timings, previous_file
+            sources, settings, staging, inferred_iri, timings, previous
         )
         timings["changes"] = changes.pop("seconds")
         timings["write"] = time.perf_counter() - mark
@@ -307,7 +314,8 @@ def _report_changes(
         f"changes since {previous or 'nothing (the first recorded build)'}: "
         f"{changes['entities_created']} entities added, {changes['entities_updated']} "
         f"changed, {changes['entities_deleted']} removed (+{changes['quads_added']} / "
-        f"-{changes['quads_removed']} quads), found in {seconds:.2f} s"
+        f"-{changes['quads_removed']} quads), found in {seconds:.2f} s "
+        f"({changes['cpu_seconds']:.2f} s of CPU, beside the rest of the build)"
     )
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import time
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
@@ -18,7 +21,9 @@ from flask.testing import FlaskClient
 from rdflib import RDF, BNode, Dataset, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 
+from malang_kg.history.diff import compare_files
 from malang_kg.history.mementos import moment
+from malang_kg.history.records import CHANGES_FILE
 from malang_kg.pipeline.run import run_build
 from malang_kg.store.builds import DATASET_FILE, Manifest, builds_dir
 from malang_kg.web import create_app
@@ -149,6 +154,26 @@ def test_the_changed_entity_shows_its_history(builds: Builds) -> None:
     assert "modified" in turtle and builds.second.created[:19] in turtle
     sitemap = builds.client.get("/sitemap.xml").get_data(as_text=True)
     assert "<lastmod>" in sitemap
+
+
+def test_the_record_kept_by_digests_is_what_comparing_both_files_finds(builds: Builds) -> None:
+    # The second build compared itself with the digests the first kept; reading both builds'
+    # N-Quads finds the same changes, line for line.
+    second = builds_dir(builds.store) / builds.second.build_id
+    expected = {
+        c.entity: (c.kind, c.added, c.removed)
+        for c in compare_files(builds.first_quads, second / DATASET_FILE)
+    }
+    with closing(sqlite3.connect(second / CHANGES_FILE)) as db:
+        rows = db.execute("SELECT entity, kind, delta FROM changes").fetchall()
+    recorded = {}
+    for entity, kind, delta in rows:
+        lines = zlib.decompress(delta).decode("utf-8").split("\n")
+        plus = [line[1:] for line in lines if line.startswith("+")]
+        minus = [line[1:] for line in lines if line.startswith("-")]
+        recorded[entity] = (kind, plus, minus)
+    assert recorded == expected
+    assert len(recorded) == 3
 
 
 def _description(dataset_nq: Path, entity: str) -> Graph:
