@@ -170,6 +170,12 @@ def _manifest_graphs(sources: Sources, settings: Settings, inferred_iri: str) ->
     return [GraphCount(iri, origin[iri], counts.get(iri, 0)) for iri in graphs]
 
 
+def _record_changes(staging: Path, store: Path, previous: str | None) -> dict[str, Any]:
+    """What the build in ``staging`` changed since ``previous``, written beside it."""
+    changes, digests = staging / CHANGES_FILE, staging / DIGESTS_FILE
+    return write_changes(changes, staging / DATASET_FILE, store, previous, digests)
+
+
 def _write_files(
     sources: Sources,
     settings: Settings,
@@ -196,15 +202,7 @@ def _write_files(
         # The change record needs only the N-Quads just written: a child of its own finds it
         # while this one writes the labels and the answers, so that once the store and the
         # validation are done, both cores still have work.
-        recording = Forked(
-            lambda: write_changes(
-                staging / CHANGES_FILE,
-                staging / DATASET_FILE,
-                settings.store,
-                previous,
-                staging / DIGESTS_FILE,
-            )
-        )
+        recording = Forked(lambda: _record_changes(staging, settings.store, previous))
         try:
             write_labels(sources.store, staging / LABELS_FILE, layout)
             labels = LabelIndex(staging / LABELS_FILE)
