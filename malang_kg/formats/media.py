@@ -13,9 +13,10 @@ Family = Literal["results", "graph", "html", "text", "feed"]
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MediaType:
-    """One media type the endpoint can answer with."""
+    """One media type the endpoint can answer with (each is a constant of this module, so it
+    is compared and hashed by identity: cheap as a key of ``negotiation``'s memo)."""
 
     mime: str  # e.g. "application/sparql-results+json"
     name: str  # the short ``format=`` name, e.g. "json"
