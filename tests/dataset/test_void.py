@@ -180,6 +180,19 @@ def test_void_alias_and_406(client: FlaskClient) -> None:
     assert client.get("/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"), [("id", "Ke halaman Unduhan"), ("en", "Go to the Downloads page")]
+)
+def test_a_reader_asking_for_the_description_as_a_page_gets_a_link_to_the_downloads(
+    client: FlaskClient, lang: str, text: str
+) -> None:
+    response = client.get(f"/void?lang={lang}", headers={"Accept": "text/html"})
+    assert response.status_code == 406 and response.mimetype == "text/html"
+    body = response.get_data(as_text=True)
+    assert f'<a href="/downloads/">{text}</a>' in body
+    assert "/downloads/" not in body.replace('href="/downloads/"', "")  # a link, not text
+
+
 def test_service_description_points_to_void(client: FlaskClient) -> None:
     response = client.get("/sparql", headers={"Accept": "text/turtle"})
     graph = Graph().parse(data=response.get_data(as_text=True), format="turtle")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
@@ -25,10 +26,18 @@ _REASON_OF_STATUS: dict[int, Reason] = {
 }
 
 
+@dataclass(frozen=True)
+class PageLink:
+    """Where an error's page sends its reader next: an address and its text."""
+
+    href: str
+    text: str
+
+
 class ProtocolError(QueryError):
     """A request that breaks the protocol, with its own status (400, 406, 413, 415). Its message
     is for programs (English); ``page_message``, if given, is what a reader is told instead when
-    the error is shown as a page (in the interface language)."""
+    the error is shown as a page (in the interface language), with ``page_link`` after it."""
 
     def __init__(
         self,
@@ -37,19 +46,25 @@ class ProtocolError(QueryError):
         message: str,
         reason: Reason | None = None,
         page_message: str | None = None,
+        page_link: PageLink | None = None,
     ) -> None:
         super().__init__(message, reason or _REASON_OF_STATUS.get(status, "invalid"))
         self.status = status
         self.title = title
         self.page_message = page_message
+        self.page_link = page_link
 
 
 def bad_request(message: str, reason: Reason = "invalid") -> ProtocolError:
     return ProtocolError(400, "Bad Request", message, reason)
 
 
-def not_acceptable(message: str, page_message: str | None = None) -> ProtocolError:
-    return ProtocolError(406, "Not Acceptable", message, page_message=page_message)
+def not_acceptable(
+    message: str, page_message: str | None = None, page_link: PageLink | None = None
+) -> ProtocolError:
+    return ProtocolError(
+        406, "Not Acceptable", message, page_message=page_message, page_link=page_link
+    )
 
 
 def _error_format(plain_text: bool) -> MediaType:
@@ -71,15 +86,19 @@ def message_response(
     plain_text: bool = False,
     fields: Mapping[str, str | int] | None = None,
     page_message: str | None = None,
+    page_link: PageLink | None = None,
 ) -> Response:
-    """``message`` in the client's format (``page_message`` instead, if given, on a page);
-    ``fields`` are added to a JSON body (where a syntax error is, the line that fixes it)."""
+    """``message`` in the client's format (``page_message`` instead, if given, on a page, and
+    ``page_link`` after it); ``fields`` are added to a JSON body (where a syntax error is, the
+    line that fixes it)."""
     media = _error_format(plain_text)
     if media is fmt.HTML:
         lang = choose_language()
         title = status_title(status, lang, title)
         shown = page_message or message
-        html = render_template("site/error.html", status=status, title=title, message=shown)
+        html = render_template(
+            "site/error.html", status=status, title=title, message=shown, link=page_link
+        )
         return html_page(html, lang, status, vary=("Accept",))
     if media is fmt.PLAIN:
         return Response(f"{status} {title}\n\n{message}\n", status=status, mimetype="text/plain")
@@ -119,6 +138,7 @@ def _query_error(error: QueryError) -> Response:
                 error.message,
                 plain_text=True,
                 page_message=error.page_message,
+                page_link=error.page_link,
             )
         )
     explanation = explain(error, choose_language(), _prefixes())

@@ -77,10 +77,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "void_formats": {
         "id": "Deskripsi dataset (VoID) adalah data untuk program, tersedia sebagai {formats}. "
-        "Untuk pembaca, unduhan dan isinya ada di halaman {page}",
+        "Untuk pembaca, unduhan dan isinya ada di halaman Unduhan.",
         "en": "The dataset description (VoID) is data for programs, available as {formats}. "
-        "For readers, the downloads and what they hold are on the page {page}",
+        "For readers, the downloads and what they hold are on the Downloads page.",
     },
+    "void_link": {"id": "Ke halaman Unduhan", "en": "Go to the Downloads page"},
     "ontology_formats": {
         "id": "Ontologi tersedia sebagai /ontology, .html, .ttl, .jsonld, .nt, atau .rdf.",
         "en": "The ontology is served as /ontology, .html, .ttl, .jsonld, .nt or .rdf.",

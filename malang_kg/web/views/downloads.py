@@ -25,7 +25,7 @@ from malang_kg.formats.rdf import serialize_rdflib
 from malang_kg.pipeline.dumps import DOWNLOADS_DIR
 from malang_kg.store.builds import Manifest
 from malang_kg.web.context import engine, layout, served_build, settings
-from malang_kg.web.http.errors import ProtocolError, not_acceptable
+from malang_kg.web.http.errors import PageLink, ProtocolError, not_acceptable
 from malang_kg.web.i18n import choose_language, html_page, translator
 from malang_kg.web.i18n.api import TEXTS
 from malang_kg.web.i18n.errors import say
@@ -144,8 +144,9 @@ def _unsupported() -> ProtocolError:
     """The 406: for a program in English, for a reader shown a page in the interface language,
     pointing to the downloads page."""
     mimes = ", ".join(media.mime for media in RDF_TYPES)
-    page = say("void_formats", formats=mimes, page=url_for("dataset.listing"))
-    return not_acceptable(f"The dataset description is available as {mimes}.", page)
+    page = say("void_formats", formats=mimes)
+    link = PageLink(url_for("dataset.listing"), say("void_link"))
+    return not_acceptable(f"The dataset description is available as {mimes}.", page, link)
 
 
 def _void_bytes(media: fmt.MediaType) -> bytes:
