@@ -55,8 +55,8 @@ def negotiate(offered: Sequence[Offer], accept: str | None) -> MediaType | None:
 
 @lru_cache(maxsize=NEGOTIATED)
 def _negotiate(offered: tuple[Offer, ...], accept: str | None) -> MediaType | None:
-    """``negotiate``, remembered: parsing and matching ``Accept`` took some 6% of a cheap
-    query's time, and the answer depends on nothing else."""
+    """``negotiate``, remembered: on every request, and its answer depends on the offers and
+    ``Accept`` alone (figures in ``docs/performance.md``)."""
     pairs = [offer if isinstance(offer, tuple) else (offer.mime, offer) for offer in offered]
     best = parse_accept(accept).best_match([name for name, _ in pairs])
     return next((media for name, media in pairs if name == best), None)
